@@ -1,0 +1,147 @@
+"""All-or-nothing imports of tabular files (CSV) with a report that names row and column.
+
+An importer declares its columns; :func:`read_rows` parses every row, collects every
+problem (not only the first) and returns parsed rows only when there are none. The
+caller applies the rows in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+Parser = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Parser = str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file. ``row`` counts the header as row 1, like a spreadsheet."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if self.column:
+            return _("Row %(row)s, column %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass
+class ImportRejected(Exception):
+    """Raised when an input has problems; nothing was changed."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            _("“%(value)s” is not a date; use YYYY-MM-DD.") % {"value": value}
+        ) from None
+
+
+def parse_bool(value: str) -> bool:
+    folded = value.strip().lower()
+    if folded in {"1", "true", "yes", "ya", "y"}:
+        return True
+    if folded in {"0", "false", "no", "tidak", "n", ""}:
+        return False
+    raise ValueError(_("“%(value)s” is not yes or no.") % {"value": value})
+
+
+def choice(options: Iterable[str]) -> Parser:
+    allowed = list(options)
+
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(
+                _("“%(value)s” is not one of: %(options)s.")
+                % {"value": value, "options": ", ".join(allowed)}
+            )
+        return value
+
+    return parse
+
+
+def decode(raw: bytes | str) -> str:
+    """Text of an uploaded file: UTF-8 (with or without BOM); a clear error otherwise."""
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            [Problem(None, "", _("The file is not UTF-8 text. Save it as CSV UTF-8 and try again."))]
+        ) from None
+
+
+def read_rows(raw: bytes | str, columns: list[Column]) -> list[dict[str, Any]]:
+    """Parse a CSV file into dicts of typed values, or raise :class:`ImportRejected`."""
+    text = decode(raw)
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    problems: list[Problem] = []
+    if not header:
+        raise ImportRejected([Problem(1, "", _("The file is empty."))])
+    reader.fieldnames = header
+    known = {c.name for c in columns}
+    for column in columns:
+        if column.required and column.name not in header:
+            problems.append(Problem(1, column.name, _("This column is missing.")))
+    for name in header:
+        if name not in known:
+            problems.append(Problem(1, name, _("Unknown column.")))
+    if problems:
+        raise ImportRejected(problems)
+
+    rows: list[dict[str, Any]] = []
+    for number, record in enumerate(reader, start=2):
+        if None in record:
+            problems.append(Problem(number, "", _("This row has more cells than the header.")))
+            continue
+        parsed: dict[str, Any] = {"_row": number}
+        for column in columns:
+            value = (record.get(column.name) or "").strip()
+            if value == "":
+                if column.required:
+                    problems.append(Problem(number, column.name, _("A value is required.")))
+                parsed[column.name] = None
+                continue
+            try:
+                parsed[column.name] = column.parse(value)
+            except ValidationError as exc:
+                problems.append(Problem(number, column.name, " ".join(exc.messages)))
+            except ValueError as exc:
+                problems.append(Problem(number, column.name, str(exc)))
+        rows.append(parsed)
+    if not rows and not problems:
+        problems.append(Problem(2, "", _("The file has a header but no rows.")))
+    if problems:
+        raise ImportRejected(problems)
+    return rows

@@ -1,0 +1,57 @@
+"""Shared fixtures: regions made by factories, one user per role, API clients."""
+
+from __future__ import annotations
+
+import pytest
+
+from kotacerdas.accounts.models import Role
+
+from .factories import ProvinceFactory, RegionFactory, UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _english_off(settings):
+    # Pages render in Indonesian unless a test asks otherwise, as for a real visitor.
+    settings.LANGUAGE_CODE = "id"
+
+
+@pytest.fixture
+def kupang(db):
+    province = ProvinceFactory(code="53", name="Nusa Tenggara Timur")
+    return RegionFactory(
+        code="53.71",
+        name="Kota Kupang",
+        province=province,
+        capital="Kupang",
+        latitude=-10.153896,
+        longitude=123.619396,
+        population=404120,
+    )
+
+
+@pytest.fixture
+def sumba(db):
+    province = ProvinceFactory(code="53", name="Nusa Tenggara Timur")
+    return RegionFactory(code="53.02", name="Kabupaten Sumba Timur", province=province)
+
+
+@pytest.fixture
+def officer(kupang):
+    return UserFactory(username="officer.kupang", role=Role.OFFICER, region=kupang)
+
+
+@pytest.fixture
+def other_officer(sumba):
+    return UserFactory(username="officer.sumba", role=Role.OFFICER, region=sumba)
+
+
+@pytest.fixture
+def secretariat(db):
+    return UserFactory(username="secretariat", role=Role.SECRETARIAT, region=None)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role=Role.ADMIN, region=None)
