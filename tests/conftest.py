@@ -11,12 +11,6 @@ from .factories import ProvinceFactory, RegionFactory, UserFactory
 PASSWORD = "correct-horse-battery"
 
 
-@pytest.fixture(autouse=True)
-def _english_off(settings):
-    # Pages render in Indonesian unless a test asks otherwise, as for a real visitor.
-    settings.LANGUAGE_CODE = "id"
-
-
 @pytest.fixture
 def kupang(db):
     province = ProvinceFactory(code="53", name="Nusa Tenggara Timur")

@@ -13,7 +13,9 @@ def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
 
 
-def audit_trail(*, region_code: str = "", channel: str = "", actor: str = "") -> QuerySet[AuditEvent]:
+def audit_trail(
+    *, region_code: str = "", channel: str = "", actor: str = ""
+) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.all()
     if region_code:
         qs = qs.filter(region_code=region_code)

@@ -16,7 +16,7 @@ from kotacerdas.core.services import require
 
 from .models import ApiToken, Role, User
 
-TOKEN_PREFIX = "kc_"
+TOKEN_PREFIX = "kc_"  # noqa: S105 - a public marker, not a secret
 
 
 def create_user(

@@ -18,7 +18,9 @@ from django.db import models
 
 from .models import AuditEvent
 
-_channel: ContextVar[str] = ContextVar("kotacerdas_audit_channel", default=AuditEvent.Channel.SYSTEM)
+_channel: ContextVar[str] = ContextVar(
+    "kotacerdas_audit_channel", default=AuditEvent.Channel.SYSTEM
+)
 
 
 @contextlib.contextmanager
@@ -57,9 +59,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Fields whose value changed, as ``{field: [old, new]}``."""
     keys = before.keys() | after.keys()
-    return {
-        k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)
-    }
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
 def record(

@@ -97,12 +97,30 @@ def decode(raw: bytes | str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRejected(
-            [Problem(None, "", _("The file is not UTF-8 text. Save it as CSV UTF-8 and try again."))]
+            [
+                Problem(
+                    None, "", _("The file is not UTF-8 text. Save it as CSV UTF-8 and try again.")
+                )
+            ]
         ) from None
 
 
 def read_rows(raw: bytes | str, columns: list[Column]) -> list[dict[str, Any]]:
     """Parse a CSV file into dicts of typed values, or raise :class:`ImportRejected`."""
+    rows, problems = parse_rows(raw, columns)
+    if problems:
+        raise ImportRejected(problems)
+    return rows
+
+
+def parse_rows(
+    raw: bytes | str, columns: list[Column]
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Parse a CSV file into the rows that parsed cleanly and the problems of the others.
+
+    Each row dict carries its spreadsheet row number as ``_row``. A file whose header is
+    wrong raises :class:`ImportRejected` at once: no row can be read without it.
+    """
     text = decode(raw)
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
@@ -126,6 +144,7 @@ def read_rows(raw: bytes | str, columns: list[Column]) -> list[dict[str, Any]]:
             problems.append(Problem(number, "", _("This row has more cells than the header.")))
             continue
         parsed: dict[str, Any] = {"_row": number}
+        before = len(problems)
         for column in columns:
             value = (record.get(column.name) or "").strip()
             if value == "":
@@ -139,9 +158,8 @@ def read_rows(raw: bytes | str, columns: list[Column]) -> list[dict[str, Any]]:
                 problems.append(Problem(number, column.name, " ".join(exc.messages)))
             except ValueError as exc:
                 problems.append(Problem(number, column.name, str(exc)))
-        rows.append(parsed)
+        if len(problems) == before:
+            rows.append(parsed)
     if not rows and not problems:
         problems.append(Problem(2, "", _("The file has a header but no rows.")))
-    if problems:
-        raise ImportRejected(problems)
-    return rows
+    return rows, problems

@@ -148,7 +148,8 @@ class Membership(Provenance):
         verbose_name_plural = _("memberships")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("joined_on")),
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
                 name="membership_left_after_joined",
             ),
             models.UniqueConstraint(
@@ -257,7 +258,8 @@ class RegionHead(Provenance):
         verbose_name_plural = _("heads of region")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(term_end__isnull=True) | models.Q(term_end__gt=models.F("term_start")),
+                condition=models.Q(term_end__isnull=True)
+                | models.Q(term_end__gt=models.F("term_start")),
                 name="head_term_ends_after_start",
             )
         ]

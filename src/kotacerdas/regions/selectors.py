@@ -29,10 +29,13 @@ class RegionFilters:
     include_retired: bool = False
 
 
-def current_memberships(today: dt.date | None = None) -> Q:
-    """A filter on Membership for periods running on ``today``."""
+def current_memberships(today: dt.date | None = None, prefix: str = "") -> Q:
+    """A filter on Membership (through ``prefix``, e.g. ``"memberships__"``) for periods
+    running on ``today``."""
     today = today or timezone.localdate()
-    return Q(joined_on__lte=today) & (Q(left_on__isnull=True) | Q(left_on__gte=today))
+    return Q(**{f"{prefix}joined_on__lte": today}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": today})
+    )
 
 
 def search_regions(filters: RegionFilters) -> QuerySet[Region]:
@@ -103,9 +106,7 @@ def region_profile(region: Region) -> dict[str, Any]:
         "heads": heads,
         "current_head": current_head,
         "contacts": list(Contact.objects.filter(region=region)),
-        "is_demo": any(
-            x.is_demo for x in [*memberships, *cohorts, *heads]
-        ),
+        "is_demo": any(x.is_demo for x in [*memberships, *cohorts, *heads]),
     }
 
 
@@ -120,7 +121,9 @@ def provinces_with_counts() -> QuerySet[Province]:
 
 def networks_with_counts() -> QuerySet[Network]:
     return Network.objects.annotate(
-        n_current=Count("memberships", filter=current_memberships(), distinct=True)
+        n_current=Count(
+            "memberships", filter=current_memberships(prefix="memberships__"), distinct=True
+        )
     ).order_by("name")
 
 

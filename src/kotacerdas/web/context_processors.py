@@ -13,7 +13,5 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     return {
         "kotacerdas_version": __version__,
-        "is_secretariat": bool(
-            user.is_authenticated and user.has_perm("regions.manage_network")
-        ),
+        "is_secretariat": bool(user.is_authenticated and user.has_perm("regions.manage_network")),
     }

@@ -5,192 +5,492 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Cohort',
+            name="Cohort",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_demo', models.BooleanField(default=False, help_text='Illustrative content that is not an official record.', verbose_name='demo content')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='short name')),
-                ('programme', models.CharField(max_length=200, verbose_name='programme')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Illustrative content that is not an official record.",
+                        verbose_name="demo content",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="short name")),
+                ("programme", models.CharField(max_length=200, verbose_name="programme")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'programme cohort',
-                'verbose_name_plural': 'programme cohorts',
-                'ordering': ['programme', 'year'],
+                "verbose_name": "programme cohort",
+                "verbose_name_plural": "programme cohorts",
+                "ordering": ["programme", "year"],
             },
         ),
         migrations.CreateModel(
-            name='Network',
+            name="Network",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_demo', models.BooleanField(default=False, help_text='Illustrative content that is not an official record.', verbose_name='demo content')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('founded_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='founded')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Illustrative content that is not an official record.",
+                        verbose_name="demo content",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "founded_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="founded"),
+                ),
             ],
             options={
-                'verbose_name': 'network',
-                'verbose_name_plural': 'networks',
-                'ordering': ['name'],
+                "verbose_name": "network",
+                "verbose_name_plural": "networks",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('capital', models.CharField(blank=True, max_length=120, verbose_name='capital')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('timezone', models.CharField(choices=[('Asia/Jakarta', 'WIB (UTC+7)'), ('Asia/Makassar', 'WITA (UTC+8)'), ('Asia/Jayapura', 'WIT (UTC+9)')], default='Asia/Jakarta', max_length=20, verbose_name='time zone')),
-                ('area_km2', models.DecimalField(blank=True, decimal_places=3, max_digits=12, null=True, verbose_name='area (km²)')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('facts_source', models.CharField(blank=True, max_length=300, verbose_name='source of facts')),
-                ('facts_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year of facts')),
-                ('retired_at', models.DateTimeField(blank=True, help_text='Set when the code disappears from a newer regulation; never deleted.', null=True, verbose_name='retired')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='Kemendagri code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("capital", models.CharField(blank=True, max_length=120, verbose_name="capital")),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                (
+                    "timezone",
+                    models.CharField(
+                        choices=[
+                            ("Asia/Jakarta", "WIB (UTC+7)"),
+                            ("Asia/Makassar", "WITA (UTC+8)"),
+                            ("Asia/Jayapura", "WIT (UTC+9)"),
+                        ],
+                        default="Asia/Jakarta",
+                        max_length=20,
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "area_km2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="area (km²)",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                (
+                    "facts_source",
+                    models.CharField(blank=True, max_length=300, verbose_name="source of facts"),
+                ),
+                (
+                    "facts_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year of facts"
+                    ),
+                ),
+                (
+                    "retired_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Set when the code disappears from a newer regulation; never deleted.",
+                        null=True,
+                        verbose_name="retired",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "code",
+                    models.CharField(max_length=2, unique=True, verbose_name="Kemendagri code"),
+                ),
             ],
             options={
-                'verbose_name': 'province',
-                'verbose_name_plural': 'provinces',
-                'ordering': ['code'],
+                "verbose_name": "province",
+                "verbose_name_plural": "provinces",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('capital', models.CharField(blank=True, max_length=120, verbose_name='capital')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('timezone', models.CharField(choices=[('Asia/Jakarta', 'WIB (UTC+7)'), ('Asia/Makassar', 'WITA (UTC+8)'), ('Asia/Jayapura', 'WIT (UTC+9)')], default='Asia/Jakarta', max_length=20, verbose_name='time zone')),
-                ('area_km2', models.DecimalField(blank=True, decimal_places=3, max_digits=12, null=True, verbose_name='area (km²)')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('facts_source', models.CharField(blank=True, max_length=300, verbose_name='source of facts')),
-                ('facts_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year of facts')),
-                ('retired_at', models.DateTimeField(blank=True, help_text='Set when the code disappears from a newer regulation; never deleted.', null=True, verbose_name='retired')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.CharField(max_length=5, unique=True, verbose_name='Kemendagri code')),
-                ('kind', models.CharField(choices=[('kota', 'city (kota)'), ('kabupaten', 'regency (kabupaten)')], max_length=10, verbose_name='kind')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=120)),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='regions', to='regions.province', verbose_name='province')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("capital", models.CharField(blank=True, max_length=120, verbose_name="capital")),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                (
+                    "timezone",
+                    models.CharField(
+                        choices=[
+                            ("Asia/Jakarta", "WIB (UTC+7)"),
+                            ("Asia/Makassar", "WITA (UTC+8)"),
+                            ("Asia/Jayapura", "WIT (UTC+9)"),
+                        ],
+                        default="Asia/Jakarta",
+                        max_length=20,
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "area_km2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="area (km²)",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                (
+                    "facts_source",
+                    models.CharField(blank=True, max_length=300, verbose_name="source of facts"),
+                ),
+                (
+                    "facts_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year of facts"
+                    ),
+                ),
+                (
+                    "retired_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Set when the code disappears from a newer regulation; never deleted.",
+                        null=True,
+                        verbose_name="retired",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "code",
+                    models.CharField(max_length=5, unique=True, verbose_name="Kemendagri code"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("kota", "city (kota)"), ("kabupaten", "regency (kabupaten)")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("search_name", models.CharField(db_index=True, editable=False, max_length=120)),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="regions",
+                        to="regions.province",
+                        verbose_name="province",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_demo', models.BooleanField(default=False, help_text='Illustrative content that is not an official record.', verbose_name='demo content')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('role', models.CharField(choices=[('member', 'member'), ('chair', 'chair'), ('vice_chair', 'vice chair'), ('board', 'board member'), ('observer', 'observer')], default='member', max_length=12, verbose_name='role')),
-                ('joined_on', models.DateField(verbose_name='joined')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='regions.network', verbose_name='network')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Illustrative content that is not an official record.",
+                        verbose_name="demo content",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("member", "member"),
+                            ("chair", "chair"),
+                            ("vice_chair", "vice chair"),
+                            ("board", "board member"),
+                            ("observer", "observer"),
+                        ],
+                        default="member",
+                        max_length=12,
+                        verbose_name="role",
+                    ),
+                ),
+                ("joined_on", models.DateField(verbose_name="joined")),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="left")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "network",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="regions.network",
+                        verbose_name="network",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['network', 'region__code', '-joined_on'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["network", "region__code", "-joined_on"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_demo', models.BooleanField(default=False, help_text='Illustrative content that is not an official record.', verbose_name='demo content')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('position', models.CharField(blank=True, max_length=150, verbose_name='position')),
-                ('agency', models.CharField(blank=True, help_text='For example Diskominfo or Bappeda.', max_length=150, verbose_name='agency')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='primary contact')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Illustrative content that is not an official record.",
+                        verbose_name="demo content",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("position", models.CharField(blank=True, max_length=150, verbose_name="position")),
+                (
+                    "agency",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example Diskominfo or Bappeda.",
+                        max_length=150,
+                        verbose_name="agency",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                ("is_primary", models.BooleanField(default=False, verbose_name="primary contact")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['region__code', '-is_primary', 'name'],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["region__code", "-is_primary", "name"],
             },
         ),
         migrations.CreateModel(
-            name='CohortMember',
+            name="CohortMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_demo', models.BooleanField(default=False, help_text='Illustrative content that is not an official record.', verbose_name='demo content')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('status', models.CharField(choices=[('selected', 'selected'), ('mentored', 'mentored'), ('completed', 'completed (masterplan delivered)'), ('withdrawn', 'withdrawn')], default='selected', max_length=10, verbose_name='status')),
-                ('cohort', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='regions.cohort', verbose_name='cohort')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cohort_entries', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Illustrative content that is not an official record.",
+                        verbose_name="demo content",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("selected", "selected"),
+                            ("mentored", "mentored"),
+                            ("completed", "completed (masterplan delivered)"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        default="selected",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="regions.cohort",
+                        verbose_name="cohort",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cohort_entries",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cohort member',
-                'verbose_name_plural': 'cohort members',
-                'ordering': ['cohort', 'region__code'],
+                "verbose_name": "cohort member",
+                "verbose_name_plural": "cohort members",
+                "ordering": ["cohort", "region__code"],
             },
         ),
         migrations.CreateModel(
-            name='RegionHead',
+            name="RegionHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_demo', models.BooleanField(default=False, help_text='Illustrative content that is not an official record.', verbose_name='demo content')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
-                ('title', models.CharField(choices=[('wali_kota', 'Mayor (Wali Kota)'), ('bupati', 'Regent (Bupati)'), ('pj_wali_kota', 'Acting Mayor (Pj. Wali Kota)'), ('pj_bupati', 'Acting Regent (Pj. Bupati)')], max_length=14, verbose_name='title')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('deputy_name', models.CharField(blank=True, max_length=150, verbose_name='deputy')),
-                ('term_start', models.DateField(verbose_name='term start')),
-                ('term_end', models.DateField(blank=True, null=True, verbose_name='term end')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='heads', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Illustrative content that is not an official record.",
+                        verbose_name="demo content",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
+                (
+                    "title",
+                    models.CharField(
+                        choices=[
+                            ("wali_kota", "Mayor (Wali Kota)"),
+                            ("bupati", "Regent (Bupati)"),
+                            ("pj_wali_kota", "Acting Mayor (Pj. Wali Kota)"),
+                            ("pj_bupati", "Acting Regent (Pj. Bupati)"),
+                        ],
+                        max_length=14,
+                        verbose_name="title",
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "deputy_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="deputy"),
+                ),
+                ("term_start", models.DateField(verbose_name="term start")),
+                ("term_end", models.DateField(blank=True, null=True, verbose_name="term end")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="heads",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'head of region',
-                'verbose_name_plural': 'heads of region',
-                'ordering': ['region__code', '-term_start'],
+                "verbose_name": "head of region",
+                "verbose_name_plural": "heads of region",
+                "ordering": ["region__code", "-term_start"],
             },
         ),
         migrations.AddIndex(
-            model_name='region',
-            index=models.Index(fields=['province', 'kind'], name='regions_reg_provinc_e62309_idx'),
+            model_name="region",
+            index=models.Index(fields=["province", "kind"], name="regions_reg_provinc_e62309_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('left_on__isnull', True), ('left_on__gte', models.F('joined_on')), _connector='OR'), name='membership_left_after_joined'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("left_on__isnull", True),
+                    ("left_on__gte", models.F("joined_on")),
+                    _connector="OR",
+                ),
+                name="membership_left_after_joined",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('network', 'region', 'joined_on'), name='membership_unique_start'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("network", "region", "joined_on"), name="membership_unique_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cohortmember',
-            constraint=models.UniqueConstraint(fields=('cohort', 'region'), name='cohort_member_unique'),
+            model_name="cohortmember",
+            constraint=models.UniqueConstraint(
+                fields=("cohort", "region"), name="cohort_member_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='regionhead',
-            constraint=models.CheckConstraint(condition=models.Q(('term_end__isnull', True), ('term_end__gt', models.F('term_start')), _connector='OR'), name='head_term_ends_after_start'),
+            model_name="regionhead",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("term_end__isnull", True),
+                    ("term_end__gt", models.F("term_start")),
+                    _connector="OR",
+                ),
+                name="head_term_ends_after_start",
+            ),
         ),
     ]

@@ -34,4 +34,5 @@ __all__ = [
     "save_network",
     "save_region_head",
     "sync_registry",
+    "update_region_profile",
 ]

@@ -17,7 +17,7 @@ from kotacerdas.core.tabular import (
     choice,
     parse_bool,
     parse_date,
-    read_rows,
+    parse_rows,
 )
 
 from ..codes import normalise_region_code
@@ -40,6 +40,11 @@ COHORT_MEMBER_COLUMNS = [
     Column("source", required=False),
     Column("is_demo", parse_bool, required=False),
 ]
+# One example row per import, shown on the upload page.
+MEMBERSHIP_EXAMPLE = "5371,member,2019-10-16,,,,no"
+COHORT_MEMBER_EXAMPLE = "53.71,selected,,no"
+HEAD_EXAMPLE = "53.71,wali_kota,Nama Lengkap,,2025-02-20,,https://example.go.id/sk,no"
+
 HEAD_COLUMNS = [
     Column("region_code", normalise_region_code),
     Column("title", choice(RegionHead.Title.values)),
@@ -53,11 +58,15 @@ HEAD_COLUMNS = [
 
 
 def _apply(
-    rows: list[dict[str, Any]], write: Callable[[Region, dict[str, Any]], Any]
+    raw: bytes | str, columns: list[Column], write: Callable[[Region, dict[str, Any]], Any]
 ) -> int:
-    """Write every row in one transaction; any problem rolls all of them back."""
+    """Write every row in one transaction; any problem rolls all of them back.
+
+    Rows that parsed are still tried when others did not, so that the report lists every
+    problem of the file at once, not only the first kind.
+    """
+    rows, problems = parse_rows(raw, columns)
     regions = {r.code: r for r in Region.objects.filter(retired_at__isnull=True)}
-    problems: list[Problem] = []
     with transaction.atomic():
         for row in rows:
             region = regions.get(row["region_code"])
@@ -71,7 +80,9 @@ def _apply(
                     )
                 )
                 continue
-            values = {k: v for k, v in row.items() if v is not None and k not in {"_row", "region_code"}}
+            values = {
+                k: v for k, v in row.items() if v is not None and k not in {"_row", "region_code"}
+            }
             try:
                 with transaction.atomic():
                     write(region, values)
@@ -82,31 +93,28 @@ def _apply(
                     problems.append(Problem(row["_row"], column, " ".join(messages)))
         if problems:
             # Leaving the block with an exception undoes the rows already written.
-            raise ImportRejected(problems)
+            raise ImportRejected(sorted(problems, key=lambda p: p.row or 0))
     return len(rows)
 
 
 def import_memberships(*, actor: Any, network: Network, raw: bytes | str) -> int:
     """Import membership periods of ``network``; returns the number of rows written."""
     require(actor, "regions.manage_network")
-    rows = read_rows(raw, MEMBERSHIP_COLUMNS)
 
     def write(region: Region, values: dict[str, Any]) -> None:
         existing = Membership.objects.filter(
             network=network, region=region, joined_on=values["joined_on"]
         ).first()
-        save_membership(
-            actor=actor, network=network, region=region, membership=existing, **values
-        )
+        save_membership(actor=actor, network=network, region=region, membership=existing, **values)
 
-    return _apply(rows, write)
+    return _apply(raw, MEMBERSHIP_COLUMNS, write)
 
 
 def import_cohort_members(*, actor: Any, cohort: Cohort, raw: bytes | str) -> int:
     require(actor, "regions.manage_network")
-    rows = read_rows(raw, COHORT_MEMBER_COLUMNS)
     return _apply(
-        rows,
+        raw,
+        COHORT_MEMBER_COLUMNS,
         lambda region, values: save_cohort_member(
             actor=actor, cohort=cohort, region=region, **values
         ),
@@ -115,10 +123,9 @@ def import_cohort_members(*, actor: Any, cohort: Cohort, raw: bytes | str) -> in
 
 def import_region_heads(*, actor: Any, raw: bytes | str) -> int:
     require(actor, "regions.manage_network")
-    rows = read_rows(raw, HEAD_COLUMNS)
 
     def write(region: Region, values: dict[str, Any]) -> None:
         existing = RegionHead.objects.filter(region=region, term_start=values["term_start"]).first()
         save_region_head(actor=actor, region=region, head=existing, **values)
 
-    return _apply(rows, write)
+    return _apply(raw, HEAD_COLUMNS, write)

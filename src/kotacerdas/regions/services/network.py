@@ -58,7 +58,9 @@ def end_membership(*, actor: Any, membership: Membership, left_on: dt.date) -> M
 
 def save_cohort(*, actor: Any, cohort: Cohort | None = None, **values: Any) -> Cohort:
     require(actor, "regions.manage_network")
-    return save_instance(actor=actor, instance=cohort or Cohort(), values=_pick(values, COHORT_FIELDS))
+    return save_instance(
+        actor=actor, instance=cohort or Cohort(), values=_pick(values, COHORT_FIELDS)
+    )
 
 
 def save_cohort_member(

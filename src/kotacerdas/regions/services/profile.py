@@ -37,7 +37,10 @@ def save_contact(
         if values.get("is_primary"):
             for other in region.contacts.filter(is_primary=True).exclude(pk=contact.pk):
                 save_instance(
-                    actor=actor, instance=other, values={"is_primary": False}, region_code=region.code
+                    actor=actor,
+                    instance=other,
+                    values={"is_primary": False},
+                    region_code=region.code,
                 )
         return save_instance(
             actor=actor,

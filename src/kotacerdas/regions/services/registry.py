@@ -77,8 +77,10 @@ def official_entries() -> list[RegistryEntry]:
 
 def load_facts() -> dict[str, dict[str, Any]]:
     """The facts file shipped with the project, keyed by dotted code."""
-    text = resources.files("kotacerdas.regions").joinpath("data/registry_facts.csv").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("kotacerdas.regions")
+        .joinpath("data/registry_facts.csv")
+        .read_text(encoding="utf-8")
     )
     facts: dict[str, dict[str, Any]] = {}
     for row in csv.DictReader(text.splitlines()):

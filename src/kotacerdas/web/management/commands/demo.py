@@ -1,0 +1,57 @@
+"""``kotacerdas demo load``: load the labelled demo content."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kotacerdas.cli import KotaCerdasCommand, add_action, fail
+from kotacerdas.regions.demo import DemoLoadError, load_demo
+
+
+class Command(KotaCerdasCommand):
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        return _("Work with the demo content. Every demo record is labelled as demo.")
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        load = add_action(
+            actions,
+            "load",
+            help=_("Load the demo network, cohorts, heads of region and contacts"),
+            description=_(
+                "Load the demo network, programme cohorts, heads of region and contacts. "
+                "They are illustrative, labelled as demo, and attached to regions of the "
+                "registry, which must be loaded first. Running it again adds nothing."
+            ),
+        )
+        load.add_argument("--quiet", action="store_true", help=_("Show no progress bar."))
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "load":
+            self.load(quiet=options["quiet"])
+
+    def load(self, *, quiet: bool) -> None:
+        try:
+            with self.progress(_("Demo"), quiet=quiet) as progress:
+                added = load_demo(actor=None, progress=progress)
+        except DemoLoadError as exc:
+            raise fail(str(exc)) from None
+        self.stdout.write(summary(added))
+
+
+def summary(added: dict[str, int]) -> str:
+    """The one-line summary of a demo load, also printed by ``kotacerdas setup``."""
+    if not any(added.values()):
+        return _("Demo content is already loaded; nothing was added.")
+    return (
+        _(
+            "Demo content added: %(networks)d network(s), %(memberships)d membership(s), "
+            "%(cohorts)d cohort(s), %(cohort_members)d cohort member(s), "
+            "%(region_heads)d head(s) of region, %(contacts)d contact(s)."
+        )
+        % added
+    )
