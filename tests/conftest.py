@@ -28,7 +28,7 @@ def kupang(db):
 @pytest.fixture
 def sumba(db):
     province = ProvinceFactory(code="53", name="Nusa Tenggara Timur")
-    return RegionFactory(code="53.02", name="Kabupaten Sumba Timur", province=province)
+    return RegionFactory(code="53.11", name="Kabupaten Sumba Timur", province=province)
 
 
 @pytest.fixture

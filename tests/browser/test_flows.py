@@ -18,7 +18,7 @@ def regions(transactional_db):
     ntt = ProvinceFactory(code="53", name="Nusa Tenggara Timur", timezone="Asia/Makassar")
     bali = ProvinceFactory(code="51", name="Bali", timezone="Asia/Makassar")
     kupang = RegionFactory(code="53.71", name="Kota Kupang", province=ntt, capital="Kupang")
-    RegionFactory(code="53.02", name="Kabupaten Sumba Timur", province=ntt)
+    RegionFactory(code="53.11", name="Kabupaten Sumba Timur", province=ntt)
     RegionFactory(code="51.71", name="Kota Denpasar", province=bali)
     return kupang
 
@@ -60,8 +60,8 @@ def test_officer_edits_own_contact_and_is_refused_on_another_region(page, region
     expect(page.get_by_test_id("contacts")).to_contain_text("Ina Bara")
     assert Contact.objects.get().region.code == "53.71"
 
-    response = page.goto("/regions/53.02/contacts/add/")
+    response = page.goto("/regions/53.11/contacts/add/")
     assert response.status == 403
     expect(page.get_by_test_id("forbidden")).to_be_visible()
-    page.goto("/regions/53.02/")
+    page.goto("/regions/53.11/")
     expect(page.get_by_test_id("add-contact")).to_have_count(0)

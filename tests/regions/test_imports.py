@@ -30,7 +30,7 @@ def test_import_memberships_applies_every_row(secretariat, kupang, sumba):
     raw = (
         HEADER
         + "5371,chair,2019-10-16,,host of the 2019 seminar,,no\n"
-        + "53.02,member,2018-01-01,2020-12-31,,https://example.org/sk,no\n"
+        + "53.11,member,2018-01-01,2020-12-31,,https://example.org/sk,no\n"
     ).encode()
     assert import_memberships(actor=secretariat, network=network, raw=raw) == 2
     rows = list(
@@ -39,7 +39,7 @@ def test_import_memberships_applies_every_row(secretariat, kupang, sumba):
         )
     )
     assert rows == [
-        ("53.02", "member", dt.date(2018, 1, 1), dt.date(2020, 12, 31), "https://example.org/sk", False),
+        ("53.11", "member", dt.date(2018, 1, 1), dt.date(2020, 12, 31), "https://example.org/sk", False),
         ("53.71", "chair", dt.date(2019, 10, 16), None, "", False),
     ]
     assert AuditEvent.objects.filter(object_type="regions.membership", action="create").count() == 2
@@ -129,10 +129,10 @@ def test_import_overlapping_membership_is_refused(secretariat, kupang):
 
 def test_import_cohort_members_and_heads(secretariat, kupang, sumba):
     cohort = CohortFactory()
-    raw = "region_code,status,source,is_demo\n5371,mentored,,yes\n5302,selected,,yes\n"
+    raw = "region_code,status,source,is_demo\n5371,mentored,,yes\n5311,selected,,yes\n"
     assert import_cohort_members(actor=secretariat, cohort=cohort, raw=raw) == 2
     assert sorted(CohortMember.objects.values_list("region__code", "status", "is_demo")) == [
-        ("53.02", "selected", True),
+        ("53.11", "selected", True),
         ("53.71", "mentored", True),
     ]
     heads = (

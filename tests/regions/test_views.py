@@ -148,14 +148,14 @@ def test_officer_edits_own_contact_and_it_is_audited(client, officer, kupang):
 
 @pytest.mark.parametrize(
     "url",
-    ["/regions/53.02/edit/", "/regions/53.02/contacts/add/", "/regions/53.02/heads/add/"],
+    ["/regions/53.11/edit/", "/regions/53.11/contacts/add/", "/regions/53.11/heads/add/"],
 )
 def test_officer_is_refused_on_another_region(client, officer, sumba, url):
     client.force_login(officer)
     assert client.get(url).status_code == 403
     assert client.post(url, {"name": "X", "website": "", "description": "x"}).status_code == 403
     assert not AuditEvent.objects.exists()
-    assert "Ubah profil" not in client.get("/regions/53.02/").content.decode()
+    assert "Ubah profil" not in client.get("/regions/53.11/").content.decode()
 
 
 def test_anonymous_edit_redirects_to_login(client, kupang):

@@ -11,7 +11,16 @@ from kotacerdas.core.services import delete_instance, require, save_instance
 from ..models import Contact, Region, RegionHead
 
 PROFILE_FIELDS = ("website", "description")
-CONTACT_FIELDS = ("name", "position", "agency", "email", "phone", "is_primary")
+CONTACT_FIELDS = (
+    "name",
+    "position",
+    "agency",
+    "email",
+    "phone",
+    "is_primary",
+    "is_demo",
+    "source",
+)
 HEAD_FIELDS = ("title", "name", "deputy_name", "term_start", "term_end", "is_demo", "source")
 
 

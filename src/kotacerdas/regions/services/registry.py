@@ -136,6 +136,8 @@ def sync_registry(
         total = len(entries)
 
         for i, entry in enumerate(entries, start=1):
+            if progress:
+                progress(i, total)
             seen.add(entry.code)
             values = {"name": entry.name, **blank_facts, **facts.get(entry.code, {})}
             if entry.kind == "provinsi":
@@ -180,8 +182,6 @@ def sync_registry(
                 )
             else:
                 report.unchanged.append(entry.code)
-            if progress:
-                progress(i, total)
 
         Region.objects.bulk_create(new_regions)
         for code, obj in sorted((provinces | regions).items()):
