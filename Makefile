@@ -33,13 +33,13 @@ test: $(VENV)/.installed-dev chromium lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/lint-imports --no-cache
 
 fmt: $(VENV)/.installed-dev
-	$(BIN)/ruff check --fix src tests bench scripts
-	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests scripts
+	$(BIN)/ruff format src tests scripts
 
 ## messages: extract translatable strings and compile the catalogues (needs GNU gettext)
 messages: $(VENV)/.installed-dev

@@ -40,7 +40,16 @@ def main(wheel_path: str) -> None:
     with OUT.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(
-            ["code", "name", "capital", "latitude", "longitude", "timezone", "area_km2", "population"]
+            [
+                "code",
+                "name",
+                "capital",
+                "latitude",
+                "longitude",
+                "timezone",
+                "area_km2",
+                "population",
+            ]
         )
         for row in sorted(rows, key=lambda r: r["id"]):
             writer.writerow(

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from kotacerdas.accounts.models import Role
 
 from .factories import ProvinceFactory, RegionFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start every test in the default language; a request's language would otherwise linger
+    in the thread (LocaleMiddleware activates it and nothing resets it)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Factories hash every user's password; the production hash would only cost time here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def run(*args: str, **options) -> tuple[str, str]:
 
 def console(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     """Run the installed console script in a fresh data folder."""
-    env = {**os.environ, "KOTACERDAS_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "KOTACERDAS_DATA_DIR": str(data_dir), "KOTACERDAS_LANGUAGE": "en"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
         [str(KOTACERDAS), *args], capture_output=True, text=True, env=env, timeout=120, check=False
@@ -127,7 +127,8 @@ def test_main_passes_other_django_commands_through(capsys):
 
 
 @pytest.mark.usefixtures("data_dir")
-def test_main_command_error_exits_2_without_traceback(capsys, registry):
+def test_main_command_error_exits_2_without_traceback(capsys, registry, monkeypatch):
+    monkeypatch.setenv("KOTACERDAS_LANGUAGE", "en")
     with pytest.raises(SystemExit) as exit_info:
         cli.main(
             ["users", "create", "ana", "--role", "officer", "--region", "99.99", "--skip-checks"]

@@ -145,6 +145,16 @@ def _version() -> str:
         return "unknown"
 
 
+def _activate_language() -> None:
+    """Speak the interface's default language (Indonesian) unless KOTACERDAS_LANGUAGE says."""
+    from django.conf import settings
+    from django.utils import translation
+
+    wanted = os.environ.get("KOTACERDAS_LANGUAGE", "").strip().lower()
+    known = {code for code, _name in settings.LANGUAGES}
+    translation.activate(wanted if wanted in known else settings.LANGUAGE_CODE)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kotacerdas`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -153,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    _activate_language()
 
     if not argv or argv[0] in {"-h", "--help"}:
         sys.stdout.write(help_text())

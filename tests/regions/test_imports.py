@@ -39,15 +39,20 @@ def test_import_memberships_applies_every_row(secretariat, kupang, sumba):
         )
     )
     assert rows == [
-        ("53.11", "member", dt.date(2018, 1, 1), dt.date(2020, 12, 31), "https://example.org/sk", False),
+        (
+            "53.11",
+            "member",
+            dt.date(2018, 1, 1),
+            dt.date(2020, 12, 31),
+            "https://example.org/sk",
+            False,
+        ),
         ("53.71", "chair", dt.date(2019, 10, 16), None, "", False),
     ]
     assert AuditEvent.objects.filter(object_type="regions.membership", action="create").count() == 2
 
 
-def test_import_memberships_with_errors_changes_nothing_and_names_each_problem(
-    secretariat, kupang
-):
+def test_import_memberships_with_errors_changes_nothing_and_names_each_problem(secretariat, kupang):
     network = NetworkFactory()
     raw = (
         HEADER
@@ -72,7 +77,10 @@ def test_import_memberships_with_errors_changes_nothing_and_names_each_problem(
 
 def test_import_memberships_row_level_model_errors_roll_back_earlier_rows(secretariat, kupang):
     network = NetworkFactory()
-    raw = HEADER + "5371,member,2019-01-01,,,,no\n99.99,member,2019-01-01,,,,no\n5371,member,2019-06-01,2019-01-01,,,no\n"
+    raw = (
+        HEADER
+        + "5371,member,2019-01-01,,,,no\n99.99,member,2019-01-01,,,,no\n5371,member,2019-06-01,2019-01-01,,,no\n"
+    )
     with pytest.raises(ImportRejected) as excinfo:
         import_memberships(actor=secretariat, network=network, raw=raw)
     assert _problems(excinfo) == [
@@ -86,7 +94,9 @@ def test_import_memberships_row_level_model_errors_roll_back_earlier_rows(secret
 def test_import_rejects_missing_and_unknown_columns(secretariat):
     network = NetworkFactory()
     with pytest.raises(ImportRejected) as excinfo:
-        import_memberships(actor=secretariat, network=network, raw=b"region,joined_on\n5371,2019-01-01\n")
+        import_memberships(
+            actor=secretariat, network=network, raw=b"region,joined_on\n5371,2019-01-01\n"
+        )
     assert _problems(excinfo) == [
         "Baris 1, kolom region_code: Kolom ini tidak ada.",
         "Baris 1, kolom region: Kolom tidak dikenal.",
@@ -96,7 +106,9 @@ def test_import_rejects_missing_and_unknown_columns(secretariat):
 def test_import_rejects_a_file_that_is_not_utf8(secretariat):
     network = NetworkFactory()
     with pytest.raises(ImportRejected) as excinfo:
-        import_memberships(actor=secretariat, network=network, raw="region_code\nKabupatén".encode("latin-1"))
+        import_memberships(
+            actor=secretariat, network=network, raw="region_code\nKabupatén".encode("latin-1")
+        )
     assert _problems(excinfo) == [
         "Berkas bukan teks UTF-8. Simpan sebagai CSV UTF-8 lalu coba lagi."
     ]
@@ -105,14 +117,20 @@ def test_import_rejects_a_file_that_is_not_utf8(secretariat):
 def test_import_memberships_is_refused_to_an_officer(officer, kupang):
     network = NetworkFactory()
     with pytest.raises(PermissionDenied):
-        import_memberships(actor=officer, network=network, raw=HEADER + "5371,member,2019-01-01,,,,no\n")
+        import_memberships(
+            actor=officer, network=network, raw=HEADER + "5371,member,2019-01-01,,,,no\n"
+        )
     assert Membership.objects.count() == 0
 
 
 def test_import_memberships_twice_updates_instead_of_duplicating(secretariat, kupang):
     network = NetworkFactory()
-    import_memberships(actor=secretariat, network=network, raw=HEADER + "5371,member,2019-01-01,,,,no\n")
-    import_memberships(actor=secretariat, network=network, raw=HEADER + "5371,chair,2019-01-01,,,,no\n")
+    import_memberships(
+        actor=secretariat, network=network, raw=HEADER + "5371,member,2019-01-01,,,,no\n"
+    )
+    import_memberships(
+        actor=secretariat, network=network, raw=HEADER + "5371,chair,2019-01-01,,,,no\n"
+    )
     assert list(Membership.objects.values_list("role", flat=True)) == ["chair"]
 
 
@@ -120,7 +138,9 @@ def test_import_overlapping_membership_is_refused(secretariat, kupang):
     network = NetworkFactory()
     MembershipFactory(network=network, region=kupang, joined_on=dt.date(2018, 1, 1), is_demo=False)
     with pytest.raises(ImportRejected) as excinfo:
-        import_memberships(actor=secretariat, network=network, raw=HEADER + "5371,member,2019-01-01,,,,no\n")
+        import_memberships(
+            actor=secretariat, network=network, raw=HEADER + "5371,member,2019-01-01,,,,no\n"
+        )
     assert _problems(excinfo) == [
         "Baris 2, kolom joined_on: Periode ini tumpang tindih dengan keanggotaan sejak 2018-01-01 "
         "dari daerah yang sama dalam jaringan yang sama."
@@ -142,5 +162,7 @@ def test_import_cohort_members_and_heads(secretariat, kupang, sumba):
     )
     with pytest.raises(ImportRejected) as excinfo:
         import_region_heads(actor=secretariat, raw=heads)
-    assert _problems(excinfo) == ["Baris 3, kolom term_end: Masa jabatan harus berakhir setelah dimulai."]
+    assert _problems(excinfo) == [
+        "Baris 3, kolom term_end: Masa jabatan harus berakhir setelah dimulai."
+    ]
     assert RegionHead.objects.count() == 0

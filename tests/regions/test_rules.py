@@ -1,4 +1,4 @@
-"""Who may do what, as truth tables over roles × objects."""
+"""Who may do what, as truth tables over roles x objects."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

@@ -39,7 +39,10 @@ def test_fold_is_idempotent_for_any_text(text):
     assert fold(fold(text)) == fold(text)
 
 
-@given(st.sampled_from(["Kota", "Kabupaten", "kab.", "KOTA"]), st.from_regex(r"[A-Za-z]{3,12}( [A-Za-z]{3,12})?", fullmatch=True))
+@given(
+    st.sampled_from(["Kota", "Kabupaten", "kab.", "KOTA"]),
+    st.from_regex(r"[A-Za-z]{3,12}( [A-Za-z]{3,12})?", fullmatch=True),
+)
 def test_split_region_query_name_never_keeps_the_prefix(prefix, name):
     assume(not fold(name).startswith("administrasi"))  # part of the longer prefix
     query = split_region_query(f"{prefix} {name}")

@@ -45,9 +45,7 @@ def test_compiled_catalogue_matches_its_source():
     po = polib.pofile(str(LOCALE / "id/LC_MESSAGES/django.po"))
     mo = polib.mofile(str(LOCALE / "id/LC_MESSAGES/django.mo"))
     compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in mo}
-    source = {
-        (e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in po.translated_entries()
-    }
+    source = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in po.translated_entries()}
     assert compiled == source, "run `make messages` to recompile"
 
 

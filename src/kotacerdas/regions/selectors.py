@@ -100,13 +100,14 @@ def region_profile(region: Region) -> dict[str, Any]:
         (h for h in heads if h.term_start <= today and (h.term_end is None or h.term_end >= today)),
         None,
     )
+    contacts = list(Contact.objects.filter(region=region))
     return {
         "memberships": memberships,
         "cohorts": cohorts,
         "heads": heads,
         "current_head": current_head,
-        "contacts": list(Contact.objects.filter(region=region)),
-        "is_demo": any(x.is_demo for x in [*memberships, *cohorts, *heads]),
+        "contacts": contacts,
+        "is_demo": any(x.is_demo for x in [*memberships, *cohorts, *heads, *contacts]),
     }
 
 

@@ -1,0 +1,27 @@
+"""Bearer-token authentication of the API: tokens made in the account pages or the CLI."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from kotacerdas.accounts.models import User
+from kotacerdas.accounts.services import authenticate_token
+
+from .errors import TokenRejected
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer kc_...``; the authenticated user becomes ``request.auth``.
+
+    No header (or another scheme) gives the generic 401; a token that is sent but not
+    accepted gives a 401 that says so, so that a client can tell a missing header from a
+    revoked token. Bearer tokens are not sent by browsers on their own, so no CSRF check
+    is needed.
+    """
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        user = authenticate_token(token.strip())
+        if user is None:
+            raise TokenRejected()
+        return user

@@ -1,0 +1,114 @@
+"""Schemas shared by every router: the one error shape, pagination input and output."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from django.db.models import QuerySet
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+T = TypeVar("T")
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+# Offsets beyond this are refused with a 422 rather than sent to the database, where an
+# out-of-range integer would be an error of the driver instead of the request.
+MAX_OFFSET = 1_000_000
+# The largest primary key a database integer holds; larger ids in paths are a 422.
+MAX_ID = 2**63 - 1
+
+
+class ErrorField(Schema):
+    """One problem with one input field."""
+
+    field: str | None = Field(
+        ...,
+        description=(
+            "The name of the query parameter, path parameter or body field at fault "
+            "(nested body fields are joined with dots); null when the problem concerns "
+            "the request as a whole."
+        ),
+        examples=["kind"],
+    )
+    message: str = Field(..., examples=["Choose one of: 'kota' or 'kabupaten'."])
+
+
+class ErrorBody(Schema):
+    status: int = Field(..., description="The HTTP status, repeated.", examples=[422])
+    code: str = Field(
+        ...,
+        description=(
+            "A stable machine-readable code: bad_request, not_authenticated, invalid_token, "
+            "permission_denied, not_found, method_not_allowed, validation_error, "
+            "throttled or server_error."
+        ),
+        examples=["validation_error"],
+    )
+    message: str = Field(
+        ...,
+        description="A human-readable message in the language asked for by Accept-Language.",
+        examples=["Some values are not valid; see the fields."],
+    )
+    fields: list[ErrorField] = Field(
+        default_factory=list, description="Field-level problems; empty unless code is 422."
+    )
+
+
+class Error(Schema):
+    """The one shape of every error response of the API, whatever the status."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "status": 422,
+                        "code": "validation_error",
+                        "message": "Some values are not valid; see the fields.",
+                        "fields": [
+                            {"field": "kind", "message": "Choose one of: 'kota' or 'kabupaten'."}
+                        ],
+                    }
+                },
+                {
+                    "error": {
+                        "status": 404,
+                        "code": "not_found",
+                        "message": "No kabupaten/kota has the code 53.99.",
+                        "fields": [],
+                    }
+                },
+            ]
+        }
+    )
+
+    error: ErrorBody
+
+
+class PageParams(Schema):
+    """Pagination of every list endpoint."""
+
+    limit: int = Field(
+        DEFAULT_LIMIT,
+        ge=1,
+        le=MAX_LIMIT,
+        description=f"How many items to return, 1 to {MAX_LIMIT}.",
+    )
+    offset: int = Field(
+        0, ge=0, le=MAX_OFFSET, description="How many items to skip from the start."
+    )
+
+
+class Page(Schema, Generic[T]):
+    """One page of a list: the total number of matches and the items of this page."""
+
+    count: int = Field(..., description="The number of items matching, over all pages.")
+    items: list[T]
+
+
+def paginate(rows: QuerySet[Any] | Sequence[Any], params: PageParams) -> dict[str, Any]:
+    """The ``{"count", "items"}`` of one page of ``rows``: two queries for a QuerySet."""
+    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
+    return {"count": count, "items": list(rows[params.offset : params.offset + params.limit])}

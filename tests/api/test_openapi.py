@@ -1,0 +1,157 @@
+"""The OpenAPI schema is part of the product; the docs work with no internet."""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import closing
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+ENDPOINTS = {
+    ("get", "/api/v1/regions"),
+    ("get", "/api/v1/regions/{code}"),
+    ("patch", "/api/v1/regions/{code}/profile"),
+    ("get", "/api/v1/regions/{code}/subdivisions"),
+    ("get", "/api/v1/districts/{code}/villages"),
+    ("get", "/api/v1/regions/{code}/contacts"),
+    ("post", "/api/v1/regions/{code}/contacts"),
+    ("patch", "/api/v1/regions/{code}/contacts/{contact_id}"),
+    ("delete", "/api/v1/regions/{code}/contacts/{contact_id}"),
+    ("get", "/api/v1/provinces"),
+    ("get", "/api/v1/networks"),
+    ("get", "/api/v1/networks/{slug}"),
+    ("get", "/api/v1/networks/{slug}/members"),
+    ("post", "/api/v1/networks/{slug}/memberships"),
+    ("get", "/api/v1/memberships/{membership_id}"),
+    ("patch", "/api/v1/memberships/{membership_id}"),
+    ("get", "/api/v1/cohorts"),
+    ("get", "/api/v1/cohorts/{slug}"),
+    ("get", "/api/v1/cohorts/{slug}/members"),
+    ("post", "/api/v1/cohorts/{slug}/members"),
+}
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+
+@pytest.fixture
+def schema(api) -> dict:
+    response = api.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    return json.loads(response.content)
+
+
+def operations(schema: dict):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield method, path, operation
+
+
+def error_schema(operation: dict, status: str) -> dict:
+    return operation["responses"][status]["content"]["application/json"]["schema"]
+
+
+def test_openapi_lists_every_endpoint(schema):
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "KotaCerdas API"
+    assert {(method, path) for method, path, _ in operations(schema)} == ENDPOINTS
+
+
+def test_openapi_operations_have_summary_description_tag_and_id(schema):
+    for method, path, operation in operations(schema):
+        where = f"{method.upper()} {path}"
+        assert operation["summary"].strip(), where
+        assert operation["description"].strip(), where
+        assert len(operation["tags"]) == 1, where
+        assert re.fullmatch(r"[a-z_]+", operation["operationId"]), where
+
+
+def test_openapi_operations_document_their_errors(schema):
+    for method, path, operation in operations(schema):
+        where = f"{method.upper()} {path}"
+        expected = {"422"}
+        if "{" in path:
+            expected.add("404")
+        if method != "get":
+            expected |= {"401", "403", "404"}
+        errors = {status for status in operation["responses"] if int(status) >= 400}
+        assert errors == expected, where
+        for status in errors:
+            assert error_schema(operation, status) == ERROR_REF, (where, status)
+
+
+def test_openapi_reads_are_public_and_writes_need_the_bearer_token(schema):
+    assert schema["components"]["securitySchemes"] == {
+        "TokenAuth": {"type": "http", "scheme": "bearer"}
+    }
+    for method, path, operation in operations(schema):
+        if method == "get":
+            assert "security" not in operation, path
+        else:
+            assert operation["security"] == [{"TokenAuth": []}], path
+
+
+def test_openapi_error_schema_has_the_one_shape_and_examples(schema):
+    components = schema["components"]["schemas"]
+    error = components["Error"]
+    assert error["required"] == ["error"]
+    assert error["examples"][0]["error"]["code"] == "validation_error"
+    body = components["ErrorBody"]
+    assert set(body["properties"]) == {"status", "code", "message", "fields"}
+
+
+def test_openapi_region_code_parameter_has_an_example(schema):
+    parameters = schema["paths"]["/api/v1/regions/{code}"]["get"]["parameters"]
+    assert [(p["name"], p["in"], p["required"]) for p in parameters] == [("code", "path", True)]
+    assert parameters[0]["schema"]["example"] == "53.71"
+
+
+def test_openapi_region_filters_list_the_kinds(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/regions"]["get"]["parameters"]}
+    assert list(parameters) == [
+        "q",
+        "province",
+        "kind",
+        "network",
+        "cohort",
+        "include_retired",
+        "limit",
+        "offset",
+    ]
+    assert parameters["kind"]["schema"]["anyOf"][0]["enum"] == ["kota", "kabupaten"]
+    assert (parameters["limit"]["schema"]["minimum"], parameters["limit"]["schema"]["maximum"]) == (
+        1,
+        200,
+    )
+
+
+def test_docs_are_served_from_our_static_files_without_a_cdn(api):
+    response = api.get("/api/v1/docs")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert re.findall(r'(?:src|href)="([^"]+)"', html) == [
+        "/static/ninja/swagger-ui.css",
+        "/static/ninja/favicon.svg",
+        "/static/ninja/favicon.png",
+        "/static/ninja/swagger-ui-bundle.js",
+        "/static/ninja/swagger-ui-init.js",
+    ]
+    assert "http://" not in html
+    assert "https://" not in html
+    # Swagger UI would otherwise load a validator badge from validator.swagger.io.
+    assert '"validatorUrl": null' in html
+    assert '"url": "/api/v1/openapi.json"' in html
+
+
+@pytest.mark.parametrize("asset", ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-init.js"])
+def test_docs_assets_are_served_locally(api, asset):
+    with closing(api.get(f"/static/ninja/{asset}")) as response:
+        content = b"".join(response.streaming_content)
+
+    assert response.status_code == 200
+    assert len(content) > 1000 or asset == "swagger-ui-init.js"
+    assert b"SwaggerUIBundle" in content or asset == "swagger-ui.css"
