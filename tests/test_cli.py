@@ -58,6 +58,8 @@ def console(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     """Run the installed console script in a fresh data folder."""
     env = {**os.environ, "KOTACERDAS_DATA_DIR": str(data_dir), "KOTACERDAS_LANGUAGE": "en"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    # The script runs against its own embedded database, never the suite's server.
+    env.pop("DATABASE_URL", None)
     return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
         [str(KOTACERDAS), *args], capture_output=True, text=True, env=env, timeout=120, check=False
     )
