@@ -291,3 +291,26 @@ def test_cohort_detail_query_count(client, django_assert_num_queries, kupang, n)
         )
     with django_assert_num_queries(2):
         client.get(f"/regions/cohorts/{cohort.slug}/")
+
+
+def test_cohort_and_heads_import_pages_apply_a_good_file(client, secretariat, kupang):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kotacerdas.regions.models import CohortMember, RegionHead
+
+    cohort = CohortFactory()
+    client.force_login(secretariat)
+    members = SimpleUploadedFile("c.csv", b"region_code,status\n5371,mentored\n")
+    response = client.post(f"/regions/cohorts/{cohort.slug}/members/import/", {"file": members})
+    assert (response.status_code, response["Location"]) == (302, f"/regions/cohorts/{cohort.slug}/")
+    assert list(CohortMember.objects.values_list("region__code", "status")) == [
+        ("53.71", "mentored")
+    ]
+    heads = SimpleUploadedFile(
+        "h.csv", b"region_code,title,name,term_start\n5371,wali_kota,Nama Resmi,2025-02-20\n"
+    )
+    response = client.post("/regions/heads/import/", {"file": heads})
+    assert (response.status_code, response["Location"]) == (302, "/regions/")
+    assert list(RegionHead.objects.values_list("region__code", "name", "is_demo")) == [
+        ("53.71", "Nama Resmi", False)
+    ]

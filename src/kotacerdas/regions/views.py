@@ -254,14 +254,20 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def membership_import(request: HttpRequest, slug: str) -> HttpResponse:
-    _require(request, "regions.manage_network")
-    network = get_object_or_404(Network, slug=slug)
+def _import_view(
+    request: HttpRequest,
+    *,
+    run: Any,
+    title: str,
+    columns: Any,
+    example: str,
+    back_url: str,
+) -> HttpResponse:
+    """The upload page of one CSV import: ``run(raw)`` applies the file whole or not at all."""
     form = CsvImportForm(request.POST or None, request.FILES or None)
 
     def save(data: dict[str, Any]) -> int:
-        count = services.import_memberships(actor=request.user, network=network, raw=data["file"])
+        count = run(data["file"])
         messages.success(request, _("%(count)d rows imported.") % {"count": count})
         return count
 
@@ -270,13 +276,22 @@ def membership_import(request: HttpRequest, slug: str) -> HttpResponse:
         form,
         save=save,
         template="regions/import.html",
-        context={
-            "page_title": _("Import memberships of %(name)s") % {"name": network.name},
-            "columns": imports.MEMBERSHIP_COLUMNS,
-            "example": imports.MEMBERSHIP_EXAMPLE,
-            "back_url": _network_url(network),
-        },
-        success_url=_network_url(network),
+        context={"page_title": title, "columns": columns, "example": example, "back_url": back_url},
+        success_url=back_url,
+    )
+
+
+@login_required
+def membership_import(request: HttpRequest, slug: str) -> HttpResponse:
+    _require(request, "regions.manage_network")
+    network = get_object_or_404(Network, slug=slug)
+    return _import_view(
+        request,
+        run=lambda raw: services.import_memberships(actor=request.user, network=network, raw=raw),
+        title=_("Import memberships of %(name)s") % {"name": network.name},
+        columns=imports.MEMBERSHIP_COLUMNS,
+        example=imports.MEMBERSHIP_EXAMPLE,
+        back_url=_network_url(network),
     )
 
 
@@ -354,48 +369,24 @@ def cohort_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_import(request: HttpRequest, slug: str) -> HttpResponse:
     _require(request, "regions.manage_network")
     cohort = get_object_or_404(Cohort, slug=slug)
-    form = CsvImportForm(request.POST or None, request.FILES or None)
-
-    def save(data: dict[str, Any]) -> int:
-        count = services.import_cohort_members(actor=request.user, cohort=cohort, raw=data["file"])
-        messages.success(request, _("%(count)d rows imported.") % {"count": count})
-        return count
-
-    return form_view(
+    return _import_view(
         request,
-        form,
-        save=save,
-        template="regions/import.html",
-        context={
-            "page_title": _("Import members of %(name)s") % {"name": cohort.name},
-            "columns": imports.COHORT_MEMBER_COLUMNS,
-            "example": imports.COHORT_MEMBER_EXAMPLE,
-            "back_url": _cohort_url(cohort),
-        },
-        success_url=_cohort_url(cohort),
+        run=lambda raw: services.import_cohort_members(actor=request.user, cohort=cohort, raw=raw),
+        title=_("Import members of %(name)s") % {"name": cohort.name},
+        columns=imports.COHORT_MEMBER_COLUMNS,
+        example=imports.COHORT_MEMBER_EXAMPLE,
+        back_url=_cohort_url(cohort),
     )
 
 
 @login_required
 def heads_import(request: HttpRequest) -> HttpResponse:
     _require(request, "regions.manage_network")
-    form = CsvImportForm(request.POST or None, request.FILES or None)
-
-    def save(data: dict[str, Any]) -> int:
-        count = services.import_region_heads(actor=request.user, raw=data["file"])
-        messages.success(request, _("%(count)d rows imported.") % {"count": count})
-        return count
-
-    return form_view(
+    return _import_view(
         request,
-        form,
-        save=save,
-        template="regions/import.html",
-        context={
-            "page_title": _("Import heads of region"),
-            "columns": imports.HEAD_COLUMNS,
-            "example": imports.HEAD_EXAMPLE,
-            "back_url": reverse("regions:directory"),
-        },
-        success_url=reverse("regions:directory"),
+        run=lambda raw: services.import_region_heads(actor=request.user, raw=raw),
+        title=_("Import heads of region"),
+        columns=imports.HEAD_COLUMNS,
+        example=imports.HEAD_EXAMPLE,
+        back_url=reverse("regions:directory"),
     )
