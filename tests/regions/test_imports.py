@@ -166,3 +166,14 @@ def test_import_cohort_members_and_heads(secretariat, kupang, sumba):
         "Baris 3, kolom term_end: Masa jabatan harus berakhir setelah dimulai."
     ]
     assert RegionHead.objects.count() == 0
+
+
+def test_import_rejects_a_binary_file_with_nul_bytes(secretariat, kupang):
+    network = NetworkFactory()
+    raw = HEADER.encode() + b"5371,member,2019-01-01,,,,no\n\x00\x01binary"
+    with pytest.raises(ImportRejected) as excinfo:
+        import_memberships(actor=secretariat, network=network, raw=raw)
+    assert _problems(excinfo) == [
+        "Baris 3: Baris ini berisi karakter NUL; berkas ini bukan teks CSV."
+    ]
+    assert Membership.objects.count() == 0

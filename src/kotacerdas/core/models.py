@@ -66,3 +66,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def change_lines(self) -> list[str]:
+        """``field: old → new`` for each change; a summary value (a count) as ``field: value``."""
+        lines = []
+        for field, change in self.changes.items():
+            if isinstance(change, list) and len(change) == 2:
+                old, new = ("∅" if v in (None, "") else v for v in change)
+                lines.append(f"{field}: {old} → {new}")
+            else:
+                lines.append(f"{field}: {change}")
+        return lines

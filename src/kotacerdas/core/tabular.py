@@ -122,6 +122,12 @@ def parse_rows(
     wrong raises :class:`ImportRejected` at once: no row can be read without it.
     """
     text = decode(raw)
+    if "\0" in text:
+        # The csv module refuses NUL bytes; say so instead of failing on the first one.
+        line = text[: text.index("\0")].count("\n") + 1
+        raise ImportRejected(
+            [Problem(line, "", _("This line contains a NUL character; the file is not CSV text."))]
+        )
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     problems: list[Problem] = []

@@ -15,7 +15,6 @@ import re
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -512,39 +511,28 @@ def _region_in_body(code: str, field: str = "region") -> Region:
 
 
 def _network(slug: str) -> Network:
-    network = (
-        selectors.networks_with_counts().filter(slug=slug).first() if _SLUG.match(slug) else None
-    )
+    network = selectors.find_network(slug) if _SLUG.match(slug) else None
     if network is None:
         raise Http404(_("No network has the short name “%(slug)s”.") % {"slug": slug})
     return network
 
 
 def _cohort(slug: str) -> Cohort:
-    cohort = (
-        selectors.cohorts_with_counts().filter(slug=slug).first() if _SLUG.match(slug) else None
-    )
+    cohort = selectors.find_cohort(slug) if _SLUG.match(slug) else None
     if cohort is None:
         raise Http404(_("No programme cohort has the short name “%(slug)s”.") % {"slug": slug})
     return cohort
 
 
-# Trivial reads by primary key that regions.selectors does not offer (yet).
-
-
 def _membership(membership_id: int) -> Membership:
-    membership = (
-        Membership.objects.select_related("network", "region", "region__province")
-        .filter(pk=membership_id)
-        .first()
-    )
+    membership = selectors.find_membership(membership_id)
     if membership is None:
         raise Http404(_("No membership has the id %(id)s.") % {"id": membership_id})
     return membership
 
 
 def _contact(region: Region, contact_id: int) -> Contact:
-    contact = region.contacts.filter(pk=contact_id).first()
+    contact = selectors.region_contacts(region).filter(pk=contact_id).first()
     if contact is None:
         raise Http404(
             _("Region %(code)s has no contact with the id %(id)s.")
@@ -552,10 +540,6 @@ def _contact(region: Region, contact_id: int) -> Contact:
         )
     contact.region = region  # spare the services a query for the region they check
     return contact
-
-
-def _contacts(region: Region) -> QuerySet[Contact]:
-    return region.contacts.all()
 
 
 class _RegionWithProfile:
@@ -715,7 +699,7 @@ def list_district_villages(
 def list_region_contacts(
     request: HttpRequest, page: Query[PageParams], code: RegionCode
 ) -> dict[str, Any]:
-    return paginate(_contacts(_region(code)), page)
+    return paginate(selectors.region_contacts(_region(code)), page)
 
 
 @router.post(

@@ -84,6 +84,28 @@ def get_region(code: str) -> Region:
     return Region.objects.select_related("province").get(code=normalise_region_code(code))
 
 
+def find_network(slug: str) -> Network | None:
+    """A network by its short name, with ``n_current`` counted; None if there is none."""
+    return networks_with_counts().filter(slug=slug).first()
+
+
+def find_cohort(slug: str) -> Cohort | None:
+    """A cohort by its short name, with ``n_members`` counted; None if there is none."""
+    return cohorts_with_counts().filter(slug=slug).first()
+
+
+def find_membership(pk: int) -> Membership | None:
+    return (
+        Membership.objects.select_related("network", "region", "region__province")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def region_contacts(region: Region) -> QuerySet[Contact]:
+    return Contact.objects.filter(region=region)
+
+
 def region_profile(region: Region) -> dict[str, Any]:
     """Everything the profile page shows about one region, in a few queries."""
     memberships = list(
@@ -100,7 +122,7 @@ def region_profile(region: Region) -> dict[str, Any]:
         (h for h in heads if h.term_start <= today and (h.term_end is None or h.term_end >= today)),
         None,
     )
-    contacts = list(Contact.objects.filter(region=region))
+    contacts = list(region_contacts(region))
     return {
         "memberships": memberships,
         "cohorts": cohorts,

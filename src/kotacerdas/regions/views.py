@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kotacerdas.web.forms import form_view
+from kotacerdas.web.forms import form_page, form_view
 
 from . import selectors, services
 from .forms import (
@@ -88,16 +88,12 @@ def region_edit(request: HttpRequest, code: str) -> HttpResponse:
     region = _region_or_404(code)
     _require(request, "regions.edit_region_profile", region)
     form = RegionProfileForm(request.POST or None, initial=_initial(region, RegionProfileForm))
-    return form_view(
+    return form_page(
         request,
         form,
         save=lambda data: services.update_region_profile(actor=request.user, region=region, **data),
-        template="web/form_page.html",
-        context={
-            "page_title": _("Edit the profile of %(name)s") % {"name": region.name},
-            "back_url": region_url(region),
-        },
-        success_url=region_url(region),
+        title=_("Edit the profile of %(name)s") % {"name": region.name},
+        back_url=region_url(region),
     )
 
 
@@ -111,21 +107,16 @@ def contact_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
     _require(request, "regions.manage_region_contacts", region)
     contact = get_object_or_404(Contact, pk=pk, region=region) if pk else None
     form = ContactForm(request.POST or None, initial=_initial(contact, ContactForm))
-    return form_view(
+    return form_page(
         request,
         form,
         save=lambda data: services.save_contact(
             actor=request.user, region=region, contact=contact, **data
         ),
-        template="web/form_page.html",
-        context={
-            "page_title": (_("Edit contact") if contact else _("Add a contact"))
-            + f" — {region.name}",
-            "back_url": region_url(region),
-            "delete_url": contact
-            and reverse("regions:contact-delete", kwargs={"code": region.code, "pk": contact.pk}),
-        },
-        success_url=region_url(region),
+        title=(_("Edit contact") if contact else _("Add a contact")) + f" — {region.name}",
+        back_url=region_url(region),
+        delete_url=contact
+        and reverse("regions:contact-delete", kwargs={"code": region.code, "pk": contact.pk}),
     )
 
 
@@ -146,19 +137,15 @@ def head_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpRes
     _require(request, "regions.manage_region_heads", region)
     head = get_object_or_404(RegionHead, pk=pk, region=region) if pk else None
     form = RegionHeadForm(request.POST or None, initial=_initial(head, RegionHeadForm))
-    return form_view(
+    return form_page(
         request,
         form,
         save=lambda data: services.save_region_head(
             actor=request.user, region=region, head=head, **data
         ),
-        template="web/form_page.html",
-        context={
-            "page_title": (_("Edit term of office") if head else _("Add a term of office"))
-            + f" — {region.name}",
-            "back_url": region_url(region),
-        },
-        success_url=region_url(region),
+        title=(_("Edit term of office") if head else _("Add a term of office"))
+        + f" — {region.name}",
+        back_url=region_url(region),
     )
 
 
@@ -193,15 +180,12 @@ def network_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     _require(request, "regions.manage_network")
     network = get_object_or_404(Network, slug=slug) if slug else None
     form = NetworkForm(request.POST or None, initial=_initial(network, NetworkForm))
-    return form_view(
+    return form_page(
         request,
         form,
         save=lambda data: services.save_network(actor=request.user, network=network, **data),
-        template="web/form_page.html",
-        context={
-            "page_title": network.name if network else _("New network"),
-            "back_url": _network_url(network) if network else reverse("regions:networks"),
-        },
+        title=network.name if network else _("New network"),
+        back_url=_network_url(network) if network else reverse("regions:networks"),
         success_url=_network_url,
     )
 
@@ -220,16 +204,12 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
         region = data.pop("region")
         return services.save_membership(actor=request.user, network=network, region=region, **data)
 
-    return form_view(
+    return form_page(
         request,
         form,
         save=save,
-        template="web/form_page.html",
-        context={
-            "page_title": _("Add a member to %(name)s") % {"name": network.name},
-            "back_url": _network_url(network),
-        },
-        success_url=_network_url(network),
+        title=_("Add a member to %(name)s") % {"name": network.name},
+        back_url=_network_url(network),
     )
 
 
@@ -238,19 +218,15 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "regions.manage_network")
     membership = get_object_or_404(Membership.objects.select_related("network", "region"), pk=pk)
     form = EndMembershipForm(request.POST or None)
-    return form_view(
+    return form_page(
         request,
         form,
         save=lambda data: services.end_membership(
             actor=request.user, membership=membership, left_on=data["left_on"]
         ),
-        template="web/form_page.html",
-        context={
-            "page_title": _("End the membership of %(region)s in %(network)s")
-            % {"region": membership.region.name, "network": membership.network.name},
-            "back_url": _network_url(membership.network),
-        },
-        success_url=_network_url(membership.network),
+        title=_("End the membership of %(region)s in %(network)s")
+        % {"region": membership.region.name, "network": membership.network.name},
+        back_url=_network_url(membership.network),
     )
 
 
@@ -321,11 +297,8 @@ def cohort_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         request,
         form,
         save=lambda data: services.save_cohort(actor=request.user, cohort=cohort, **data),
-        template="web/form_page.html",
-        context={
-            "page_title": cohort.name if cohort else _("New cohort"),
-            "back_url": _cohort_url(cohort) if cohort else reverse("regions:cohorts"),
-        },
+        title=cohort.name if cohort else _("New cohort"),
+        back_url=_cohort_url(cohort) if cohort else reverse("regions:cohorts"),
         success_url=_cohort_url,
     )
 
@@ -340,16 +313,12 @@ def cohort_member_add(request: HttpRequest, slug: str) -> HttpResponse:
         region = data.pop("region")
         return services.save_cohort_member(actor=request.user, cohort=cohort, region=region, **data)
 
-    return form_view(
+    return form_page(
         request,
         form,
         save=save,
-        template="web/form_page.html",
-        context={
-            "page_title": _("Add a region to %(name)s") % {"name": cohort.name},
-            "back_url": _cohort_url(cohort),
-        },
-        success_url=_cohort_url(cohort),
+        title=_("Add a region to %(name)s") % {"name": cohort.name},
+        back_url=_cohort_url(cohort),
     )
 
 

@@ -10,8 +10,5 @@ from kotacerdas import __version__
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
-    return {
-        "kotacerdas_version": __version__,
-        "is_secretariat": bool(user.is_authenticated and user.has_perm("regions.manage_network")),
-    }
+    # Permissions reach templates through Django's own ``perms``; nothing to add here.
+    return {"kotacerdas_version": __version__}

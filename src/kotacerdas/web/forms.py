@@ -48,3 +48,24 @@ def form_view(
             return redirect(success_url(result) if callable(success_url) else success_url)
     status = 422 if request.method == "POST" else 200
     return render(request, template, {**context, "form": form, "problems": problems}, status=status)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    title: str,
+    back_url: str,
+    success_url: str | Callable[[Any], str] | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """:func:`form_view` on the standard form page, returning to ``back_url`` by default."""
+    return form_view(
+        request,
+        form,
+        save=save,
+        template="web/form_page.html",
+        context={"page_title": title, "back_url": back_url, **context},
+        success_url=back_url if success_url is None else success_url,
+    )
