@@ -143,4 +143,4 @@ def test_audit_trail_shows_sync_summaries_as_counts(client, secretariat):
     )
     client.force_login(secretariat)
     body = client.get("/accounts/audit/").content.decode()
-    assert "added: 1; changed: 0; unchanged: 0; retired: 0; restored: 0" in body
+    assert "added: 1; changed: 0; restored: 0; retired: 0; unchanged: 0" in body

@@ -70,7 +70,8 @@ class AuditEvent(models.Model):
     def change_lines(self) -> list[str]:
         """``field: old → new`` for each change; a summary value (a count) as ``field: value``."""
         lines = []
-        for field, change in self.changes.items():
+        # Sorted: PostgreSQL's jsonb does not keep the order the keys were written in.
+        for field, change in sorted(self.changes.items()):
             if isinstance(change, list) and len(change) == 2:
                 old, new = ("∅" if v in (None, "") else v for v in change)
                 lines.append(f"{field}: {old} → {new}")
