@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kotacerdas.core",
     "kotacerdas.accounts",
     "kotacerdas.regions",
+    "kotacerdas.assessments",
     "kotacerdas.web",
 ]
 

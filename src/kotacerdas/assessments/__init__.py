@@ -1,0 +1,1 @@
+"""Assessment cycles, indicator values, composite-index results and readiness."""
