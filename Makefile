@@ -33,13 +33,13 @@ test: $(VENV)/.installed-dev chromium lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/lint-imports --no-cache
 
 fmt: $(VENV)/.installed-dev
-	$(BIN)/ruff check --fix src tests scripts
-	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts bench
+	$(BIN)/ruff format src tests scripts bench
 
 ## messages: extract translatable strings and compile the catalogues (needs GNU gettext)
 messages: $(VENV)/.installed-dev
@@ -47,7 +47,7 @@ messages: $(VENV)/.installed-dev
 	$(BIN)/python scripts/compile_messages.py
 
 bench: $(VENV)/.installed-dev
-	@for script in bench/*.py; do [ -e "$$script" ] && $(BIN)/python "$$script"; done; true
+	@status=0; for script in bench/*.py; do echo "== $$script"; $(BIN)/python "$$script" || status=1; done; exit $$status
 
 ## chromium: the browser tests drive the system Chromium (browsers are not downloaded)
 chromium:
