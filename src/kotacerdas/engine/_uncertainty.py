@@ -14,7 +14,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -149,6 +149,7 @@ class Runs:
     scores: np.ndarray
     ranks: np.ndarray
     errors: list[str | None]
+    also: Mapping[str, Runs] = field(default_factory=dict)
 
     @property
     def failed(self) -> np.ndarray:
@@ -172,6 +173,7 @@ def evaluate(
     recipes: Sequence[Recipe],
     *,
     target: str | None = None,
+    also: Sequence[str] = (),
     n_jobs: int = 2,
     progress: ProgressCallback | None = None,
 ) -> Runs:
@@ -181,18 +183,26 @@ def evaluate(
     ----------
     recipes : sequence of Recipe
         One per run; each is checked first, and an unusable option stops everything.
+    also : sequence of str
+        Other aggregates to keep from the same runs, returned in ``Runs.also``.
     n_jobs : int
         Threads for distinct upstream recipes.
     progress : callable, optional
         Called as ``progress(done_runs, total_runs)``.
     """
     target = target or framework.root
-    level = framework.by_code[target].level
-    column = framework.codes_at(level).index(target)
+    wanted = list(dict.fromkeys([target, *also]))
+    for code in wanted:
+        if code not in framework.aggregates:
+            raise InputError(Issue("unknown_code", {"code": code}))
+    places = [
+        (framework.by_code[c].level, framework.codes_at(framework.by_code[c].level).index(c))
+        for c in wanted
+    ]
     for recipe in set(recipes):
         recipe.check(framework, data)
     n_runs, n_units = len(recipes), len(data.codes)
-    scores = np.full((n_runs, n_units), np.nan)
+    scores = np.full((len(wanted), n_runs, n_units), np.nan)
     errors: list[str | None] = [None] * n_runs
     groups: dict[Recipe, list[int]] = defaultdict(list)
     for r, recipe in enumerate(recipes):
@@ -217,7 +227,9 @@ def evaluate(
                 levels = aggregate(
                     framework, prepared.normalised, weights, method, unit_codes=codes
                 )
-                scores[np.ix_(runs, np.flatnonzero(prepared.keep))] = levels[level][..., column]
+                kept = np.flatnonzero(prepared.keep)
+                for t, (level, column) in enumerate(places):
+                    scores[t][np.ix_(runs, kept)] = levels[level][..., column]
             except EngineError:
                 # Some runs of this batch fail: find which, one at a time.
                 for k, r in enumerate(runs):
@@ -225,7 +237,8 @@ def evaluate(
                         levels = aggregate(
                             framework, prepared.normalised, weights[k], method, unit_codes=codes
                         )
-                        scores[r, prepared.keep] = levels[level][:, column]
+                        for t, (level, column) in enumerate(places):
+                            scores[t, r, prepared.keep] = levels[level][:, column]
                     except EngineError as exc:
                         errors[r] = str(exc)
         return len(members)
@@ -236,8 +249,11 @@ def evaluate(
             done += finished
             if progress:
                 progress(done, n_runs)
-    ranks = rank_min(-scores.T).T
-    return Runs(units=data.codes, scores=scores, ranks=ranks, errors=errors)
+    results = [
+        Runs(units=data.codes, scores=scores[t], ranks=rank_min(-scores[t].T).T, errors=errors)
+        for t in range(len(wanted))
+    ]
+    return replace(results[0], also=dict(zip(wanted[1:], results[1:], strict=True)))
 
 
 def rank_statistics(runs: Runs, nominal: np.ndarray, names: np.ndarray) -> pd.DataFrame:
@@ -347,6 +363,7 @@ class Analysis:
     nominal: np.ndarray
     rank_stats: pd.DataFrame
     indices: pd.DataFrame | None = None
+    also: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def _design_frame(inputs: Sequence[Uncertain], choice: np.ndarray, runs: Runs) -> pd.DataFrame:
@@ -359,8 +376,33 @@ def _design_frame(inputs: Sequence[Uncertain], choice: np.ndarray, runs: Runs) -
     return frame
 
 
-def _nominal(framework, data, base, target, n_jobs) -> np.ndarray:
-    return evaluate(framework, data, [base], target=target, n_jobs=1).ranks[0]
+def _nominal(framework, data, base, target, also) -> Runs:
+    return evaluate(framework, data, [base], target=target, also=also, n_jobs=1)
+
+
+def _analysis(inputs, choice, runs: Runs, nominal: Runs, names, first: int | None = None):
+    def stats(r: Runs, nominal_ranks: np.ndarray) -> pd.DataFrame:
+        if first is not None:
+            r = Runs(r.units, r.scores[:first], r.ranks[:first], r.errors[:first])
+        return rank_statistics(r, nominal_ranks, names)
+
+    return Analysis(
+        design=_design_frame(inputs, choice, runs),
+        runs=runs,
+        nominal=nominal.ranks[0],
+        rank_stats=stats(runs, nominal.ranks[0]),
+        also={code: stats(runs.also[code], nominal.also[code].ranks[0]) for code in runs.also},
+    )
+
+
+def _recipes(base: Recipe, inputs: Sequence[Uncertain], choice: np.ndarray) -> list[Recipe]:
+    recipes = []
+    for row in choice:
+        recipe = base
+        for k, u in enumerate(inputs):
+            recipe = u.apply(recipe, int(row[k]))
+        recipes.append(recipe)
+    return recipes
 
 
 def replay(
@@ -371,25 +413,22 @@ def replay(
     choice: np.ndarray,
     *,
     target: str | None = None,
+    also: Sequence[str] = (),
     n_jobs: int = 2,
     progress: ProgressCallback | None = None,
 ) -> Analysis:
-    """Run exactly the given design: ``choice[r, k]`` is run r's alternative of input k."""
+    """Run exactly the given design: ``choice[r, k]`` is run r's alternative of input k.
+
+    ``also`` names other aggregates whose rank statistics are wanted from the same runs
+    (``Analysis.also``).
+    """
     choice = np.asarray(choice, dtype=int)
-    recipes = []
-    for row in choice:
-        recipe = base
-        for k, u in enumerate(inputs):
-            recipe = u.apply(recipe, int(row[k]))
-        recipes.append(recipe)
-    runs = evaluate(framework, data, recipes, target=target, n_jobs=n_jobs, progress=progress)
-    nominal = _nominal(framework, data, base, target, n_jobs)
-    return Analysis(
-        design=_design_frame(inputs, choice, runs),
-        runs=runs,
-        nominal=nominal,
-        rank_stats=rank_statistics(runs, nominal, data.names),
+    recipes = _recipes(base, inputs, choice)
+    runs = evaluate(
+        framework, data, recipes, target=target, also=also, n_jobs=n_jobs, progress=progress
     )
+    nominal = _nominal(framework, data, base, target, also)
+    return _analysis(inputs, choice, runs, nominal, data.names)
 
 
 def uncertainty(
@@ -401,6 +440,7 @@ def uncertainty(
     n: int = 100,
     seed: int = 2002,
     target: str | None = None,
+    also: Sequence[str] = (),
     n_jobs: int = 2,
     progress: ProgressCallback | None = None,
 ) -> Analysis:
@@ -408,7 +448,15 @@ def uncertainty(
     u = np.random.default_rng(seed).random((n, len(inputs)))
     choice = np.column_stack([cut(u[:, k], inp.n) for k, inp in enumerate(inputs)])
     return replay(
-        framework, data, base, inputs, choice, target=target, n_jobs=n_jobs, progress=progress
+        framework,
+        data,
+        base,
+        inputs,
+        choice,
+        target=target,
+        also=also,
+        n_jobs=n_jobs,
+        progress=progress,
     )
 
 
@@ -434,6 +482,7 @@ def sensitivity(
     seed: int = 3003,
     n_boot: int = 100,
     target: str | None = None,
+    also: Sequence[str] = (),
     n_jobs: int = 2,
     progress: ProgressCallback | None = None,
     choice: np.ndarray | None = None,
@@ -457,17 +506,18 @@ def sensitivity(
         )
     else:
         n = len(choice) // (d + 2)
-    analysis = replay(
-        framework, data, base, inputs, choice, target=target, n_jobs=n_jobs, progress=progress
+    choice = np.asarray(choice, dtype=int)
+    runs = evaluate(
+        framework,
+        data,
+        _recipes(base, inputs, choice),
+        target=target,
+        also=also,
+        n_jobs=n_jobs,
+        progress=progress,
     )
-    y = mean_rank_shift(analysis.runs, analysis.nominal)
+    nominal = _nominal(framework, data, base, target, also)
+    analysis = _analysis(inputs, choice, runs, nominal, data.names, first=2 * n)
+    y = mean_rank_shift(runs, analysis.nominal)
     indices = sensitivity_indices(y, n, [u.name for u in inputs], n_boot=n_boot, seed=seed)
-    first = Runs(
-        analysis.runs.units,
-        analysis.runs.scores[: 2 * n],
-        analysis.runs.ranks[: 2 * n],
-        analysis.runs.errors[: 2 * n],
-    )
-    return replace(
-        analysis, rank_stats=rank_statistics(first, analysis.nominal, data.names), indices=indices
-    )
+    return replace(analysis, indices=indices)
