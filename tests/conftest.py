@@ -23,6 +23,12 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
+def eager_tasks(settings) -> None:
+    """Background tasks run inline, so a test sees their outcome when the request returns."""
+    settings.KOTACERDAS_TASKS = "eager"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """Factories hash every user's password; the production hash would only cost time here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

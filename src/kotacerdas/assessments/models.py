@@ -286,7 +286,9 @@ class Result(models.Model):
     """Score, rank and rank interval of one region on one aggregate in one computation."""
 
     computation = models.ForeignKey(
-        Computation, verbose_name=_("computation"), on_delete=models.CASCADE,
+        Computation,
+        verbose_name=_("computation"),
+        on_delete=models.CASCADE,
         related_name="results",
     )
     region = models.ForeignKey(
@@ -341,7 +343,9 @@ class ReadinessResponse(Provenance):
     """A region's answers to the readiness questionnaire for one year."""
 
     questionnaire = models.ForeignKey(
-        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.PROTECT,
+        Questionnaire,
+        verbose_name=_("questionnaire"),
+        on_delete=models.PROTECT,
         related_name="responses",
     )
     region = models.ForeignKey(
@@ -374,3 +378,32 @@ class ReadinessResponse(Provenance):
 
     def __str__(self) -> str:
         return f"{self.region} {self.year}"
+
+
+class ValueUpload(models.Model):
+    """A values file as uploaded: checked and previewed first, applied on confirmation."""
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="uploads"
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("content"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("values upload")
+        verbose_name_plural = _("values uploads")
+
+    def __str__(self) -> str:
+        return self.filename

@@ -177,3 +177,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOTACERDAS_LOG_LEVEL", "WARNING")},
 }
+
+# Long computations (the index's uncertainty analysis) run on a background thread of the
+# web process; "eager" runs them inline (tests, command line).
+KOTACERDAS_TASKS = os.environ.get("KOTACERDAS_TASKS", "thread")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("regions/", include("kotacerdas.regions.urls")),
+    path("index/", include("kotacerdas.assessments.urls")),
     path("accounts/", include("kotacerdas.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

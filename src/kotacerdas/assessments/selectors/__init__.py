@@ -1,0 +1,8 @@
+"""Reads of assessment data for pages, exports and the API.
+
+``public`` holds what visitors may see (published results only), ``manage`` what the
+secretariat and officers need to run cycles. Both are re-exported here.
+"""
+
+from .manage import *  # noqa: F403
+from .public import *  # noqa: F403

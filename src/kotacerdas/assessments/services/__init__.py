@@ -1,0 +1,1 @@
+"""Writes to assessment data; each checks permissions and is audited."""

@@ -1,0 +1,1 @@
+"""Pages of the assessments app: ``manage`` for running cycles, ``public`` for results."""
