@@ -18,6 +18,8 @@ CATALOGUE = {
     "missing_column": _("required column %(column)s is missing"),
     "empty_table": _("the table has no rows"),
     "duplicate_code": _("code %(code)s appears more than once"),
+    "missing_code": _("the code is empty"),
+    "missing_value": _("a value is required"),
     "bad_type": _("type %(value)s is not one of Indicator, Aggregate, Group, Denominator, Other"),
     "bad_level": _("level %(value)s is not a whole number of 1 or more"),
     "levels_not_contiguous": _(

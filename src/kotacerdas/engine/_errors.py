@@ -17,6 +17,8 @@ MESSAGES: dict[str, str] = {
     "missing_column": "required column %(column)s is missing",
     "empty_table": "the table has no rows",
     "duplicate_code": "code %(code)s appears more than once",
+    "missing_code": "the code is empty",
+    "missing_value": "a value is required",
     "bad_type": "type %(value)s is not one of Indicator, Aggregate, Group, Denominator, Other",
     "bad_level": "level %(value)s is not a whole number of 1 or more",
     "levels_not_contiguous": "levels must run 1, 2, 3 … without gaps; level %(level)s is missing",

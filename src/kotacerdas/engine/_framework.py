@@ -183,13 +183,20 @@ def read_meta(table: pd.DataFrame) -> Framework:
     if table.empty:
         raise InputError(Issue("empty_table"))
     records = []
+    skipped: set[str] = set()
+    skipped_parents: set[str] = set()
     for i, raw in enumerate(table.to_dict("records")):
         row = i + 2
         kind = _text(raw.get("Type"))
         if kind not in TYPES:
             issues.append(Issue("bad_type", {"value": kind}, row, "Type"))
+            skipped.add(_text(raw.get("iCode")))
+            skipped_parents.add(_text(raw.get("Parent")))
             continue
         record: dict[str, Any] = {"row": row, "code": _text(raw.get("iCode")), "type": kind}
+        if not record["code"]:
+            issues.append(Issue("missing_code", {}, row, "iCode"))
+            continue
         if kind in ("Indicator", "Aggregate"):
             level_text = _text(raw.get("Level"))
             try:
@@ -198,6 +205,8 @@ def read_meta(table: pd.DataFrame) -> Framework:
                     raise ValueError
             except ValueError:
                 issues.append(Issue("bad_level", {"value": level_text}, row, "Level"))
+                skipped.add(record["code"])
+                skipped_parents.add(_text(raw.get("Parent")))
                 continue
             record["level"] = int(level)
             record["parent"] = _text(raw.get("Parent")) or None
@@ -213,9 +222,7 @@ def read_meta(table: pd.DataFrame) -> Framework:
             record["name"] = _text(raw.get("iName"))
             record["unit"] = _text(raw.get("Unit"))
         records.append(record)
-    if issues:
-        raise InputError(issues)
-    return framework_from_records(records)
+    return _build(records, issues, skipped, skipped_parents)
 
 
 def framework_from_records(records: Sequence[Mapping[str, Any]]) -> Framework:
@@ -225,7 +232,22 @@ def framework_from_records(records: Sequence[Mapping[str, Any]]) -> Framework:
     ``parent``, ``weight``, ``direction``, and optionally ``name``, ``unit``, ``target``,
     ``denominator``, ``goalposts`` and ``row`` (where it came from, for messages).
     """
-    issues: list[Issue] = []
+    return _build(records, [], set(), set())
+
+
+def _build(
+    records: Sequence[Mapping[str, Any]],
+    issues: list[Issue],
+    skipped: set[str],
+    skipped_parents: set[str],
+) -> Framework:
+    """Validate the tree and build it; ``issues`` already found are reported with the rest.
+
+    ``skipped`` holds codes of rows that could not be read and ``skipped_parents`` their
+    parents. Problems that only follow from them (a gap in the levels, a parent that is one
+    of them, an aggregate whose only children they were) are not reported again.
+    """
+    cell_issues = len(issues)
     seen: dict[str, int] = {}
     tree: list[Mapping[str, Any]] = []
     groups: list[str] = []
@@ -288,7 +310,14 @@ def framework_from_records(records: Sequence[Mapping[str, Any]]) -> Framework:
             # COINr also accepts a denominator column that iMeta does not list; so do we, and
             # the data reader checks that the column exists.
             denominators.append(denominator)
-    parents = {record.get("parent") for record in tree}
+    if skipped:
+        issues[cell_issues:] = [
+            i
+            for i in issues[cell_issues:]
+            if i.code != "levels_not_contiguous"
+            and not (i.code == "unknown_parent" and i.params.get("parent") in skipped)
+        ]
+    parents = {record.get("parent") for record in tree} | skipped_parents
     for record in tree:
         if record["type"] == "Aggregate" and record["code"] not in parents:
             issues.append(
@@ -383,7 +412,10 @@ class UnitData:
         )
 
 
-def _parse_column(column: pd.Series, name: str, issues: list[Issue]) -> np.ndarray:
+def _parse_column(
+    column: pd.Series, name: str, issues: list[Issue], rows: np.ndarray
+) -> np.ndarray:
+    """The column as floats; a cell that is not a number is an issue at its ``rows`` entry."""
     if column.dtype.kind in "fiu":
         return column.to_numpy(dtype=float)
     text = column.astype("string").str.strip().fillna("")
@@ -398,7 +430,7 @@ def _parse_column(column: pd.Series, name: str, issues: list[Issue]) -> np.ndarr
         try:
             out[i] = float(value)
         except ValueError:
-            issues.append(Issue("bad_number", {"value": value}, i + 2, name))
+            issues.append(Issue("bad_number", {"value": value}, int(rows[i]), name))
     return out
 
 
@@ -420,23 +452,20 @@ def read_data(table: pd.DataFrame, framework: Framework, *, time: int | None = N
         With one issue per problem (row counted with the header as row 1).
     """
     issues: list[Issue] = []
-    for column in ("uCode", *framework.indicators):
+    if "uCode" not in table:
+        issues.append(Issue("missing_column", {"column": "uCode"}, 1, "uCode"))
+    for column in framework.indicators:
         if column not in table:
-            code = "missing_unit_code" if column == "uCode" else "missing_indicator"
-            issues.append(
-                Issue("missing_column", {"column": column}, 1, column)
-                if code == "missing_unit_code"
-                else Issue(code, {"code": column}, 1, column)
-            )
+            issues.append(Issue("missing_indicator", {"code": column}, 1, column))
     needed_denominators = {framework.by_code[c].denominator for c in framework.indicators} - {None}
     for column in sorted(needed_denominators):
         if column not in table:
             issues.append(Issue("unknown_denominator", {"denominator": column}, 1, column))
-    if issues:
+    if "uCode" not in table:
         raise InputError(issues)
     rows = np.arange(len(table))
     if "Time" in table:
-        times = _parse_column(table["Time"], "Time", issues)
+        times = _parse_column(table["Time"], "Time", issues, rows + 2)
         distinct = sorted({t for t in times if not math.isnan(t)})
         if time is not None:
             rows = rows[times == time]
@@ -460,9 +489,17 @@ def read_data(table: pd.DataFrame, framework: Framework, *, time: int | None = N
         elif code in seen:
             issues.append(Issue("duplicate_unit", {"code": code}, i + 2, "uCode"))
         seen[code] = 1
-    values = np.column_stack([_parse_column(table[c], c, issues) for c in framework.indicators])
+    numbers = rows + 2  # spreadsheet row numbers of the rows kept
+    values = np.column_stack(
+        [
+            _parse_column(table[c], c, issues, numbers)
+            if c in table
+            else np.full(len(rows), np.nan)
+            for c in framework.indicators
+        ]
+    )
     denominators = {
-        c: _parse_column(table[c], c, issues) for c in framework.denominators if c in table
+        c: _parse_column(table[c], c, issues, numbers) for c in framework.denominators if c in table
     }
     if issues:
         raise InputError(issues)
@@ -499,6 +536,9 @@ def read_weights(table: pd.DataFrame, framework: Framework) -> dict[str, float]:
         code = _text(record["iCode"])
         if code not in framework.by_code:
             issues.append(Issue("unknown_code", {"code": code}, i + 2, "iCode"))
+            continue
+        if _text(record["Weight"]) in MISSING_TEXT:
+            issues.append(Issue("missing_value", {}, i + 2, "Weight"))
             continue
         weight = _number(record["Weight"], issues, i + 2, "Weight", math.nan)
         if weight < 0:

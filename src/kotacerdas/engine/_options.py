@@ -105,23 +105,45 @@ def recipe_from_options(
     aggregate: str = "amean",
     weights: Mapping[str, float] | None = None,
 ) -> Recipe:
-    """Build a :class:`Recipe` from the command line's option values."""
-    if treat not in ("winsorise", "none"):
-        raise _bad("--treat", f"unknown method {treat!r}")
-    if log not in ("log_CT", "log_CT_plus", "none"):
-        raise _bad("--log", f"unknown method {log!r}")
-    if aggregate not in ("amean", "gmean", "hmean"):
-        raise _bad("--aggregate", f"unknown method {aggregate!r}")
-    if screen_min_availability is not None and not 0 <= screen_min_availability <= 1:
-        raise _bad("--screen-min-availability", "give a share between 0 and 1")
-    if winmax < 0:
-        raise _bad("--winmax", "give 0 or more")
+    """Build a :class:`Recipe` from the command line's option values.
+
+    Raises
+    ------
+    InputError
+        Naming every option that is wrong, not only the first.
+    """
+    issues: list[Issue] = []
+
+    def check(ok: bool, option: str, reason: str) -> None:
+        if not ok:
+            issues.append(_bad(option, reason).issues[0])
+
+    check(treat in ("winsorise", "none"), "--treat", f"unknown method {treat!r}")
+    check(log in ("log_CT", "log_CT_plus", "none"), "--log", f"unknown method {log!r}")
+    check(aggregate in ("amean", "gmean", "hmean"), "--aggregate", f"unknown method {aggregate!r}")
+    check(
+        screen_min_availability is None or 0 <= screen_min_availability <= 1,
+        "--screen-min-availability",
+        "give a share between 0 and 1",
+    )
+    check(winmax >= 0, "--winmax", "give 0 or more")
+    parsed: dict[str, Any] = {}
+    for key, parse, text in (
+        ("impute", parse_impute, impute),
+        ("normalise", parse_normalise, normalise),
+    ):
+        try:
+            parsed[key] = parse(text)
+        except InputError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        raise InputError(issues)
     return Recipe(
         denominate=denominate,
-        impute=parse_impute(impute),
+        impute=parsed["impute"],
         screen=None if screen_min_availability is None else Screen(screen_min_availability),
         treat=None if treat == "none" else Treat(winmax, skew_threshold, kurt_threshold, log),
-        normalise=parse_normalise(normalise),
+        normalise=parsed["normalise"],
         aggregate=aggregate,
         weights=tuple(sorted((weights or {}).items())),
     )

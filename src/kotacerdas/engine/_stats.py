@@ -5,6 +5,20 @@ from __future__ import annotations
 import numpy as np
 
 
+def nan_mean(x: np.ndarray, present: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Column mean ignoring NaN, refined by a second pass over the residuals as R's
+    ``mean`` does, so that a constant column's mean is exactly its value."""
+    mean = np.where(present, x, 0.0).sum(axis=0) / n
+    return mean + np.where(present, x - mean, 0.0).sum(axis=0) / n
+
+
+def _constant(x: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Columns whose present values are all equal (zero variance, whatever the rounding)."""
+    low = np.where(present, x, np.inf).min(axis=0)
+    high = np.where(present, x, -np.inf).max(axis=0)
+    return low == high
+
+
 def skew_kurt(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Excel's SKEW and KURT (e1071 type 2) of each column, ignoring NaN.
 
@@ -20,10 +34,10 @@ def skew_kurt(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     present = ~np.isnan(x)
     n = present.sum(axis=0).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(present, x, 0.0).sum(axis=0) / n
+        mean = nan_mean(x, present, n)
         d = np.where(present, x - mean, 0.0)
         d2 = d * d
-        m2 = d2.sum(axis=0) / n
+        m2 = np.where(_constant(x, present), 0.0, d2.sum(axis=0) / n)
         m3 = (d2 * d).sum(axis=0) / n
         m4 = (d2 * d2).sum(axis=0) / n
         g1 = m3 / m2**1.5
@@ -72,7 +86,8 @@ def nan_mean_sd(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     present = ~np.isnan(x)
     n = present.sum(axis=0).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(present, x, 0.0).sum(axis=0) / n
+        mean = nan_mean(x, present, n)
         d = np.where(present, x - mean, 0.0)
         sd = np.sqrt((d * d).sum(axis=0) / (n - 1))
+    sd[_constant(x, present) & (n > 1)] = 0.0
     return mean, sd

@@ -328,17 +328,21 @@ def sensitivity_indices(
     si, sti = estimate(np.arange(n)[None, :])
     rng = np.random.default_rng(seed)
     boot_si, boot_sti = estimate(rng.integers(0, n, size=(n_boot, n)))
-    return pd.DataFrame(
-        {
-            "input": list(inputs),
-            "Si": si[0],
-            "Si_q5": np.quantile(boot_si, 0.05, axis=0),
-            "Si_q95": np.quantile(boot_si, 0.95, axis=0),
-            "STi": sti[0],
-            "STi_q5": np.quantile(boot_sti, 0.05, axis=0),
-            "STi_q95": np.quantile(boot_sti, 0.95, axis=0),
-        }
-    )
+    with warnings.catch_warnings():
+        # Outputs without variance give infinite indices, and their quantiles NaN.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        frame = pd.DataFrame(
+            {
+                "input": list(inputs),
+                "Si": si[0],
+                "Si_q5": np.quantile(boot_si, 0.05, axis=0),
+                "Si_q95": np.quantile(boot_si, 0.95, axis=0),
+                "STi": sti[0],
+                "STi_q5": np.quantile(boot_sti, 0.05, axis=0),
+                "STi_q95": np.quantile(boot_sti, 0.95, axis=0),
+            }
+        )
+    return frame
 
 
 @dataclass(frozen=True)
