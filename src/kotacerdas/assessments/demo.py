@@ -17,8 +17,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from kotacerdas.core.bulk import insert_rows
 from kotacerdas.regions.models import Region
 
 from .models import (
@@ -117,7 +120,7 @@ def generate(
 
 def load(
     *,
-    years: Iterable[int] = YEARS,
+    years: Iterable[int] | None = None,
     regions: Sequence[Region] | None = None,
     uncertainty_runs: int = 200,
     progress: Any = None,
@@ -128,6 +131,7 @@ def load(
     Returns counts of what was created.
     """
     framework, questionnaire = load_shipped(actor=None)
+    years = getattr(settings, "KOTACERDAS_DEMO_YEARS", YEARS) if years is None else years
     regions = list(
         regions
         if regions is not None
@@ -147,20 +151,23 @@ def load(
                 is_demo=True,
                 status=Cycle.Status.OPEN if year == max(YEARS) else Cycle.Status.CLOSED,
             )
-            IndicatorValue.objects.bulk_create(
+            now = timezone.now()
+            insert_rows(
+                IndicatorValue,
                 [
-                    IndicatorValue(
-                        cycle=cycle,
-                        region=region,
-                        indicator=node,
-                        value=value,
-                        year=year - 1,
-                        source=DEMO_SOURCE,
-                        is_demo=True,
-                    )
-                    for region, node, value in generated[year]
+                    "cycle",
+                    "region",
+                    "indicator",
+                    "value",
+                    "year",
+                    "source",
+                    "is_demo",
+                    "updated_at",
                 ],
-                batch_size=2000,
+                (
+                    (cycle.pk, region.pk, node.pk, value, year - 1, DEMO_SOURCE, True, now)
+                    for region, node, value in generated[year]
+                ),
             )
         counts["cycles"] += 1
         counts["values"] += len(generated[year])
@@ -176,6 +183,7 @@ def load(
                         "runs": uncertainty_runs,
                         "sensitivity_n": max(8, uncertainty_runs // 8),
                     },
+                    background=False,
                 )
         if progress:
             progress(step, len(todo))

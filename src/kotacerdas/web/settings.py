@@ -181,3 +181,6 @@ LOGGING = {
 # Long computations (the index's uncertainty analysis) run on a background thread of the
 # web process; "eager" runs them inline (tests, command line).
 KOTACERDAS_TASKS = os.environ.get("KOTACERDAS_TASKS", "thread")
+
+# Years of demo indicator values that `kotacerdas setup` / `demo load` generate.
+KOTACERDAS_DEMO_YEARS = tuple(range(2019, 2026))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas import engine
 from kotacerdas.core import audit
+from kotacerdas.core.bulk import insert_rows
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.core.services import require
 from kotacerdas.regions.models import Region
@@ -143,22 +144,22 @@ def _store_results(computation: Computation, result: engine.IndexResult) -> None
     with_maturity = _maturity_applies(computation)
     scores = result.scores.to_numpy()
     ranks = result.ranks.to_numpy()
-    objects = []
+    rows = []
     for i, code in enumerate(result.scores.index):
         for j, node_code in enumerate(result.scores.columns):
             score = float(scores[i, j])
-            present = np.isfinite(score)
-            objects.append(
-                Result(
-                    computation=computation,
-                    region=regions[code],
-                    node=nodes[node_code],
-                    score=score if present else None,
-                    rank=int(ranks[i, j]) if present else None,
-                    maturity=framework.maturity_of(score) if present and with_maturity else None,
+            present = bool(np.isfinite(score))
+            rows.append(
+                (
+                    computation.pk,
+                    regions[code].pk,
+                    nodes[node_code].pk,
+                    score if present else None,
+                    int(ranks[i, j]) if present else None,
+                    framework.maturity_of(score) if present and with_maturity else None,
                 )
             )
-    Result.objects.bulk_create(objects, batch_size=2000)
+    insert_rows(Result, ["computation", "region", "node", "score", "rank", "maturity"], rows)
 
 
 def publish(*, actor: Any, computation: Computation) -> Computation:
@@ -208,9 +209,17 @@ def unpublish(*, actor: Any, computation: Computation) -> Computation:
 
 
 def start_uncertainty(
-    *, actor: Any, computation: Computation, options: dict[str, Any] | None = None
+    *,
+    actor: Any,
+    computation: Computation,
+    options: dict[str, Any] | None = None,
+    background: bool = True,
 ) -> Computation:
-    """Queue the uncertainty and sensitivity analysis of a computation (runs in background)."""
+    """Queue the uncertainty and sensitivity analysis of a computation.
+
+    It runs in the background unless ``background`` is false (the command line, which
+    would otherwise exit before the analysis ends).
+    """
     require(actor, "assessments.compute_index")
     if computation.status != Computation.Status.DONE:
         raise ValueError(_("Only a successful computation can be analysed."))
@@ -234,7 +243,11 @@ def start_uncertainty(
         obj=computation,
         changes={"uncertainty": [None, "queued"]},
     )
-    tasks.submit(run_uncertainty, computation.pk)
+    if background:
+        tasks.submit(run_uncertainty, computation.pk)
+    else:
+        run_uncertainty(computation.pk)
+        computation.refresh_from_db()
     return computation
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kotacerdas.assessments import demo as index_demo
 from kotacerdas.cli import KotaCerdasCommand, add_action, fail
 from kotacerdas.regions.demo import DemoLoadError, load_demo
 
@@ -21,9 +22,10 @@ class Command(KotaCerdasCommand):
         load = add_action(
             actions,
             "load",
-            help=_("Load the demo network, cohorts, heads of region and contacts"),
+            help=_("Load the demo network, cohorts, heads, contacts and index values"),
             description=_(
-                "Load the demo network, programme cohorts, heads of region and contacts. "
+                "Load the demo network, programme cohorts, heads of region, contacts and "
+                "indicator values for every region from 2019 to 2025 (a seeded model). "
                 "They are illustrative, labelled as demo, and attached to regions of the "
                 "registry, which must be loaded first. Running it again adds nothing."
             ),
@@ -41,6 +43,23 @@ class Command(KotaCerdasCommand):
         except DemoLoadError as exc:
             raise fail(str(exc)) from None
         self.stdout.write(summary(added))
+        with self.progress(_("Index demo"), quiet=quiet) as progress:
+            counts = index_demo.load(progress=progress)
+        self.stdout.write(index_summary(counts))
+
+
+def index_summary(counts: dict[str, int]) -> str:
+    """The one-line summary of the index demo (values, cycles, computations, readiness)."""
+    if not any(counts.values()):
+        return _("Index demo is already loaded; nothing was added.")
+    return (
+        _(
+            "Index demo added: %(cycles)d cycle(s) with %(values)d demo value(s), "
+            "%(computations)d published computation(s), %(readiness)d readiness "
+            "self-assessment(s)."
+        )
+        % counts
+    )
 
 
 def summary(added: dict[str, int]) -> str:

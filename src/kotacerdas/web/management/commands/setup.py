@@ -11,12 +11,15 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.accounts.models import Role, User
 from kotacerdas.accounts.services import create_user
+from kotacerdas.assessments import demo as index_demo
+from kotacerdas.assessments.services.frameworks import load_shipped
 from kotacerdas.cli import KotaCerdasCommand, fail
 from kotacerdas.regions.demo import DemoLoadError, load_demo
 from kotacerdas.regions.management.commands.regions import summary as sync_summary
 from kotacerdas.regions.models import Region
 from kotacerdas.regions.services import sync_registry
 
+from .demo import index_summary as index_demo_summary
 from .demo import summary as demo_summary
 
 DEMO_REGION_CODE = "53.71"
@@ -78,6 +81,8 @@ class Command(KotaCerdasCommand):
                 % {"count": loaded}
             )
 
+        load_shipped(actor=None)
+
         if no_demo:
             self.stdout.write(
                 _(
@@ -92,6 +97,9 @@ class Command(KotaCerdasCommand):
         except DemoLoadError as exc:
             raise fail(str(exc)) from None
         self.stdout.write(demo_summary(added))
+        with self.progress(_("Index demo"), quiet=quiet) as progress:
+            counts = index_demo.load(progress=progress)
+        self.stdout.write(index_demo_summary(counts))
         self.create_demo_accounts()
 
     def create_demo_accounts(self) -> None:
