@@ -33,6 +33,8 @@ COMMANDS = (
     "tokens list",
     "tokens revoke",
     "demo load",
+    "index compute",
+    "index uncertainty",
 )
 
 

@@ -112,7 +112,9 @@ def _commands() -> list[tuple[str, str]]:
         ("tokens create", _("Create an API token for a user; the token is shown once")),
         ("tokens list", _("List a user's API tokens")),
         ("tokens revoke", _("Revoke an API token by its prefix")),
-        ("demo load", _("Load the labelled demo network, cohorts, heads and contacts")),
+        ("demo load", _("Load the labelled demo network, cohorts, heads, contacts and index")),
+        ("index compute", _("Compute a composite index from iMeta/iData files (COINr-exact)")),
+        ("index uncertainty", _("Monte-Carlo uncertainty and sensitivity analysis from files")),
     ]
 
 

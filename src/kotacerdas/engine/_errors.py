@@ -102,7 +102,11 @@ class EngineError(ValueError):
     """Raised with every :class:`Issue` found; nothing is computed when it is raised."""
 
     def __init__(self, issues: list[Issue] | Issue):
-        self.issues: tuple[Issue, ...] = (issues,) if isinstance(issues, Issue) else tuple(issues)
+        issues = [issues] if isinstance(issues, Issue) else list(issues)
+        # By row as a spreadsheet reads (problems without a row first), stable within a row.
+        self.issues: tuple[Issue, ...] = tuple(
+            sorted(issues, key=lambda i: -1 if i.row is None else i.row)
+        )
         super().__init__("; ".join(str(issue) for issue in self.issues))
 
 

@@ -210,13 +210,15 @@ def read_meta(table: pd.DataFrame) -> Framework:
                 continue
             record["level"] = int(level)
             record["parent"] = _text(raw.get("Parent")) or None
-            record["weight"] = _number(raw.get("Weight"), issues, row, "Weight", 1.0)
+            # Direction before Weight: the order of COINr's iMeta columns, so problems of
+            # one row are reported left to right.
             direction = _number(raw.get("Direction"), issues, row, "Direction", 1.0)
             if direction not in (1.0, -1.0):
                 issues.append(
                     Issue("bad_direction", {"value": _text(raw.get("Direction"))}, row, "Direction")
                 )
             record["direction"] = int(direction) if direction in (1.0, -1.0) else 1
+            record["weight"] = _number(raw.get("Weight"), issues, row, "Weight", 1.0)
             record["target"] = _number(raw.get("Target"), issues, row, "Target", math.nan)
             record["denominator"] = _text(raw.get("Denominator")) or None
             record["name"] = _text(raw.get("iName"))
