@@ -64,7 +64,7 @@ def test_full_example_equals_coinr_at_every_level(tmp_path):
     )
 
     ours, reference = read(out), read(COINR / "pipelines/f_full_example_coin/results.csv")
-    assert message == "51 units, 11 aggregates written to %s.\n" % out
+    assert message == f"51 units, 11 aggregates written to {out}.\n"
     assert set(ours) == set(reference)
     header = next(iter(ours.values()))
     assert list(header)[:3] == ["uCode", "uName", "Index"]
