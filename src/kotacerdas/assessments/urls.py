@@ -1,4 +1,4 @@
-from .views import manage, public
+from .views import manage, public, readiness
 
 app_name = "assessments"
-urlpatterns = [*public.urlpatterns, *manage.urlpatterns]
+urlpatterns = [*public.urlpatterns, *manage.urlpatterns, *readiness.urlpatterns]
