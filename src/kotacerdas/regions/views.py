@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kotacerdas.assessments.selectors.public import region_index_context
 from kotacerdas.web.forms import form_page, form_view
 
 from . import selectors, services
@@ -79,6 +80,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "profile": selectors.region_profile(region),
             "can_edit": request.user.has_perm("regions.edit_region_profile", region),
+            "index": region_index_context(region),
         },
     )
 

@@ -1,5 +1,204 @@
-"""Public pages: the national ranking and the index section of a region's page."""
+"""Public pages: the national ranking, the framework and the downloads of published results.
+
+The index section of a region's page is drawn by the regions app from
+:func:`kotacerdas.assessments.selectors.public.region_index_context`.
+"""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+import csv
+import io
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from kotacerdas.regions.models import Province, Region
+
+from ..models import Computation
+from ..selectors import public as selectors
+from ..services.values import safe_cell
+
+
+class RankingForm(forms.Form):
+    """The filters of the national ranking (a GET form; every field optional)."""
+
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, required=False)
+    aggregate = forms.ChoiceField(label=gettext_lazy("Ranked on"), required=False)
+    q = forms.CharField(
+        label=gettext_lazy("Name"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": gettext_lazy("e.g. Kota Kupang")}
+        ),
+    )
+    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[("", gettext_lazy("All kinds")), *Region.Kind.choices],
+    )
+    population = forms.ChoiceField(
+        label=gettext_lazy("Population"),
+        required=False,
+        choices=[("", gettext_lazy("Any size"))]
+        + [(c.key, c.label) for c in selectors.POPULATION_CLASSES],
+    )
+    order = forms.ChoiceField(
+        label=gettext_lazy("Order"), required=False, choices=selectors.RANKING_ORDERS
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        years: list[int],
+        aggregates: list[tuple[str, str]],
+        provinces: list[Province],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["aggregate"].choices = aggregates
+        self.fields["province"].choices = [("", _("All provinces"))] + [
+            (p.code, p.name) for p in provinces
+        ]
+
+
+def _chosen_year(request: HttpRequest, years: list[int]) -> int | None:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    return year if year in years else (years[0] if years else None)
+
+
+@require_safe
+def national(request: HttpRequest) -> HttpResponse:
+    """The national ranking of a published year, with the map, sensitivity and method."""
+    years = selectors.published_years()
+    year = _chosen_year(request, years)
+    computation = selectors.latest_published_computation(year) if year else None
+    context: dict[str, Any] = {"years": years, "framework": selectors.latest_framework()}
+    if computation is not None:
+        form = RankingForm(
+            request.GET or None,
+            initial={"year": year},
+            years=years,
+            aggregates=selectors.aggregate_choices(computation),
+            provinces=list(Province.objects.filter(retired_at__isnull=True).order_by("name")),
+        )
+        filters = selectors.RankingFilters()
+        if form.is_bound:
+            form.is_valid()
+            # A filter with a wrong value is dropped (and shown as an error); the others apply.
+            data = form.cleaned_data
+            filters = selectors.RankingFilters(
+                q=data.get("q") or "",
+                province=data.get("province") or "",
+                kind=data.get("kind") or "",
+                population=data.get("population") or "",
+                aggregate=data.get("aggregate") or "",
+                order=data.get("order") or "rank",
+            )
+        context.update(selectors.national_context(computation, filters))
+        context["form"] = form
+        context["filters"] = filters
+    template = (
+        "assessments/public/_national_results.html"
+        if request.htmx and computation is not None
+        else "assessments/public/national.html"
+    )
+    return render(request, template, context)
+
+
+@require_safe
+def framework(request: HttpRequest) -> HttpResponse:
+    """The indicator tree and maturity levels of the latest framework."""
+    tree = selectors.framework_tree()
+    if tree is None:
+        raise Http404(_("No indicator framework is loaded yet."))
+    return render(request, "assessments/public/framework.html", {"tree": tree})
+
+
+def _published_or_404(year: int) -> Computation:
+    computation = selectors.latest_published_computation(year)
+    if computation is None:
+        raise Http404(_("No results are published for %(year)s.") % {"year": year})
+    return computation
+
+
+def _filename(computation: Computation, extension: str) -> str:
+    demo = "-demo" if computation.is_demo else ""
+    return f"kotacerdas-index-{computation.cycle.year}{demo}.{extension}"
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return safe_cell(value)
+
+
+@require_safe
+def results_csv(request: HttpRequest, year: int) -> HttpResponse:
+    """The published results of ``year`` as CSV (UTF-8 with a byte-order mark for Excel)."""
+    computation = _published_or_404(year)
+    header, rows = selectors.published_results_table(computation)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    response = HttpResponse(
+        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(computation, "csv")}"'
+    return response
+
+
+@require_safe
+def results_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """The published results of ``year`` as XLSX, with a sheet saying how they were made."""
+    from openpyxl import Workbook
+
+    computation = _published_or_404(year)
+    header, rows = selectors.published_results_table(computation)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("results")
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    about = book.create_sheet("about")
+    framework = computation.cycle.framework
+    about.append([_("Results of the %(framework)s") % {"framework": framework}])
+    about.append([_("Year"), computation.cycle.year])
+    about.append([_("Published"), computation.published_at.strftime("%Y-%m-%d")])
+    if computation.is_demo:
+        about.append(
+            [_("DEMO"), _("Illustrative demo results computed from invented values, not official.")]
+        )
+    for note in selectors.method_notes(computation):
+        about.append([safe_cell(note)])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(computation, "xlsx")}"'
+    return response
+
+
+urlpatterns: list = [
+    path("", national, name="national"),
+    path("framework/", framework, name="framework"),
+    path("<int:year>/results.csv", results_csv, name="published-csv"),
+    path("<int:year>/results.xlsx", results_xlsx, name="published-xlsx"),
+]
