@@ -31,8 +31,29 @@ ENDPOINTS = {
     ("get", "/api/v1/cohorts/{slug}"),
     ("get", "/api/v1/cohorts/{slug}/members"),
     ("post", "/api/v1/cohorts/{slug}/members"),
+    ("get", "/api/v1/index/frameworks"),
+    ("get", "/api/v1/index/frameworks/{code}/{version}"),
+    ("get", "/api/v1/index/cycles"),
+    ("get", "/api/v1/index/cycles/{year}"),
+    ("get", "/api/v1/index/cycles/{year}/values"),
+    ("post", "/api/v1/index/cycles/{year}/values"),
+    ("post", "/api/v1/index/cycles/{year}/computations"),
+    ("get", "/api/v1/index/computations/{computation_id}"),
+    ("post", "/api/v1/index/computations/{computation_id}/publish"),
+    ("post", "/api/v1/index/computations/{computation_id}/uncertainty"),
+    ("get", "/api/v1/index/results"),
+    ("get", "/api/v1/index/regions/{code}/results"),
 }
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
+# Reads that show more to a signed-in user: a token is optional, and a bad one is a 401.
+OPTIONAL_TOKEN = {
+    ("get", "/api/v1/index/cycles/{year}/values"),
+    ("get", "/api/v1/index/computations/{computation_id}"),
+}
+# A year without published results is a 404 even though the path has no parameter.
+EXTRA_ERRORS = {("get", "/api/v1/index/results"): {"404"}}
+# A rejected upload names every problem by row and column: its 422 has its own schema.
+OWN_ERROR_SCHEMA = {("post", "/api/v1/index/cycles/{year}/values", "422")}
 
 
 @pytest.fixture
@@ -76,9 +97,14 @@ def test_openapi_operations_document_their_errors(schema):
             expected.add("404")
         if method != "get":
             expected |= {"401", "403", "404"}
+        if (method, path) in OPTIONAL_TOKEN:
+            expected.add("401")
+        expected |= EXTRA_ERRORS.get((method, path), set())
         errors = {status for status in operation["responses"] if int(status) >= 400}
         assert errors == expected, where
         for status in errors:
+            if (method, path, status) in OWN_ERROR_SCHEMA:
+                continue
             assert error_schema(operation, status) == ERROR_REF, (where, status)
 
 
@@ -87,7 +113,9 @@ def test_openapi_reads_are_public_and_writes_need_the_bearer_token(schema):
         "TokenAuth": {"type": "http", "scheme": "bearer"}
     }
     for method, path, operation in operations(schema):
-        if method == "get":
+        if (method, path) in OPTIONAL_TOKEN:
+            assert operation["security"] == [{"TokenAuth": []}, {}], path
+        elif method == "get":
             assert "security" not in operation, path
         else:
             assert operation["security"] == [{"TokenAuth": []}], path

@@ -107,6 +107,7 @@ api = KotaCerdasAPI(
 errors.install(api)
 
 api.add_router("", regions_router)
+api.add_router("/index", "kotacerdas.assessments.api.router")
 
 # Anything else under /api/v1/ is a 404 in the API's error shape rather than Django's
 # HTML page. This router must stay the last one added.
