@@ -229,7 +229,8 @@ def start_uncertainty(
         Computation.UncertaintyStatus.RUNNING,
     ):
         return computation
-    d = 4
+    # Outlier treatment's winmax is an uncertain input only when the base treats outliers.
+    d = 4 if computation.options.get("treat") != "none" else 3
     computation.uncertainty_status = Computation.UncertaintyStatus.QUEUED
     computation.uncertainty_options = settings
     computation.uncertainty_done = 0

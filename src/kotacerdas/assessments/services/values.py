@@ -419,12 +419,17 @@ def upload(
 
 def apply_upload(*, actor: Any, stored: ValueUpload) -> ImportPlan:
     """Check the stored file again against today's data and apply it whole."""
+    already = ImportRejected([Problem(None, "", _("This file has already been imported."))])
     if stored.applied_at is not None:
-        raise ImportRejected([Problem(None, "", _("This file has already been imported."))])
+        raise already
     plan = plan_import(
         actor=actor, cycle=stored.cycle, content=bytes(stored.content), filename=stored.filename
     )
     with transaction.atomic():
+        # A double click confirms twice at once: the row lock lets only the first through.
+        locked = ValueUpload.objects.select_for_update().get(pk=stored.pk)
+        if locked.applied_at is not None:
+            raise already
         apply_plan(actor=actor, plan=plan)
         stored.applied_at = timezone.now()
         stored.summary = plan.counts()
