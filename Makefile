@@ -43,7 +43,7 @@ fmt: $(VENV)/.installed-dev
 
 ## messages: extract translatable strings and compile the catalogues (needs GNU gettext)
 messages: $(VENV)/.installed-dev
-	cd src/kotacerdas && ../../$(BIN)/django-admin makemessages --settings=kotacerdas.web.settings -l id -l en --no-obsolete --no-location --ignore 'migrations/*'
+	cd src/kotacerdas && ../../$(BIN)/django-admin makemessages --settings=kotacerdas.web.settings -l id --no-obsolete --no-location --ignore 'migrations/*'
 	$(BIN)/python scripts/compile_messages.py
 
 bench: $(VENV)/.installed-dev

@@ -32,9 +32,8 @@ from kotacerdas.assessments.services.frameworks import (
 )
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
-from kotacerdas.regions.services import sync_registry
 
-from ..assessments.conftest import SAMPLE_CODES, fill
+from ..assessments.fixtures import fill
 from ..factories import RegionFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -80,49 +79,6 @@ def api_events() -> list[tuple[str, str, str, str]]:
 
 
 # --- fixtures: the shipped framework, real registry regions, seeded demo values ------------
-
-
-@pytest.fixture
-def registry(db):
-    sync_registry(actor=None)
-
-
-@pytest.fixture
-def framework(db):
-    return load_shipped(actor=None)[0]
-
-
-@pytest.fixture
-def sample_regions(registry):
-    return list(Region.objects.filter(code__in=SAMPLE_CODES).order_by("code"))
-
-
-@pytest.fixture
-def cycle(framework, sample_regions):
-    """An open 2025 cycle with no values (the sample regions are in the registry)."""
-    return Cycle.objects.create(framework=framework, year=2025, status=Cycle.Status.OPEN)
-
-
-@pytest.fixture
-def filled_cycle(cycle, sample_regions):
-    fill(cycle, sample_regions)
-    return cycle
-
-
-@pytest.fixture
-def published(filled_cycle):
-    computation = computing.compute_cycle(actor=None, cycle=filled_cycle)
-    return computing.publish(actor=None, computation=computation)
-
-
-@pytest.fixture
-def analysed(published):
-    """The published computation with a (small) uncertainty analysis done."""
-    computing.start_uncertainty(
-        actor=None, computation=published, options={"runs": 10, "sensitivity_n": 4}
-    )
-    published.refresh_from_db()
-    return published
 
 
 def publish_year(framework, regions, year: int, *, is_demo: bool = True) -> Computation:

@@ -23,7 +23,7 @@ from kotacerdas.assessments.services import computing
 from kotacerdas.assessments.services.frameworks import load_shipped
 from kotacerdas.core.models import AuditEvent
 
-from ..assessments.conftest import fill
+from ..assessments.fixtures import fill
 from ..factories import ProvinceFactory, RegionFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]

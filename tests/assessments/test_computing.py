@@ -18,7 +18,7 @@ from kotacerdas.assessments.services import computing
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 
-from .conftest import fill
+from .fixtures import fill
 
 pytestmark = pytest.mark.integration
 

@@ -23,6 +23,13 @@ KOTACERDAS = Path(sys.executable).parent / "kotacerdas"
 needs_coinr = pytest.mark.skipif(not COINR.exists(), reason="the shared COINr folder is absent")
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in English unless a test says otherwise (the command's default is Indonesian)."""
+    with translation.override("en"):
+        yield
+
+
 def run(*args: str) -> str:
     out = io.StringIO()
     call_command("index", *map(str, args), stdout=out, stderr=io.StringIO())

@@ -18,7 +18,7 @@ from kotacerdas.assessments.selectors import public as selectors
 from kotacerdas.assessments.services import computing
 from kotacerdas.regions.models import Region
 
-from .conftest import fill
+from .fixtures import fill
 
 pytestmark = pytest.mark.integration
 
@@ -41,28 +41,6 @@ def _svg(html, testid):
     match = re.search(rf'data-testid="{testid}"[^>]*>\s*(<svg.*?</svg>)', html, re.S)
     assert match, f"no chart in {testid}"
     return match.group(1)
-
-
-@pytest.fixture
-def unpublished(published):
-    """A newer computation of the published cycle with other method choices, unpublished."""
-    return computing.compute_cycle(
-        actor=None,
-        cycle=published.cycle,
-        options={"normalise": "zscore:10,2", "aggregate": "gmean", "treat": "none"},
-    )
-
-
-@pytest.fixture
-def two_years(published, framework, sample_regions):
-    cycle = Cycle.objects.create(
-        framework=framework, year=2024, status=Cycle.Status.CLOSED, is_demo=True
-    )
-    fill(cycle, sample_regions)
-    earlier = computing.publish(
-        actor=None, computation=computing.compute_cycle(actor=None, cycle=cycle)
-    )
-    return earlier, published
 
 
 @pytest.fixture
@@ -95,13 +73,13 @@ def test_region_section_shows_score_rank_maturity_and_charts(client, two_years):
     score = re.search(r'data-testid="index-score">.*?class="figure">([^<]+)<', section, re.S)
     assert score.group(1).strip() == _fmt(index.score)
     rank = re.search(r'data-testid="index-rank">.*?class="figure">([^<]+)<', section, re.S)
-    assert rank.group(1).strip() == f"{index.rank} of 12"
+    assert rank.group(1).strip() == f"{index.rank} dari 12"
     maturity = re.search(r'data-testid="index-maturity">.*?class="figure">([^<]+)<', section, re.S)
     assert maturity.group(1).strip() == latest.cycle.framework.maturity_name(index.maturity)
     change = re.search(r'data-testid="index-change">.*?class="figure">([^<]+)<', section, re.S)
     delta = index.score - before.score
     assert change.group(1).strip() == ("+" if delta > 0 else "") + _fmt(delta)
-    assert "Change since 2024" in section
+    assert "Perubahan sejak 2024" in section
 
     radar = _svg(section, "radar")
     assert 'role="img"' in radar
@@ -159,15 +137,15 @@ def test_region_section_shows_rank_interval_after_uncertainty_analysis(client, p
     html = _region_page(client)
 
     assert (
-        f"likely between {_fmt(index.rank_low, digits=0)} and {_fmt(index.rank_high, digits=0)}"
-        in html
+        f"kemungkinan antara {_fmt(index.rank_low, digits=0)} dan "
+        f"{_fmt(index.rank_high, digits=0)}" in html
     )
     ranking = _svg(html, "peer-ranking")
     assert 'class="interval"' in ranking
 
     national = client.get(reverse("assessments:national")).content.decode()
     assert 'class="kc-chart kc-bars"' in national
-    assert "Sensitivity indices as a table" in national
+    assert "Indeks sensitivitas dalam bentuk tabel" in national
 
 
 def test_region_page_never_shows_unpublished_numbers(client, published, unpublished):
@@ -189,7 +167,7 @@ def test_region_without_published_results_gets_an_explanation(client, filled_cyc
 
     for page in (html, other):
         assert 'data-testid="no-index"' in page
-        assert "No published index results include this region yet." in page
+        assert "Belum ada hasil indeks terbitan yang mencakup daerah ini." in page
         assert "<svg" not in page
 
 
@@ -617,7 +595,7 @@ def test_public_pages_are_read_only(client, published):
 
 def test_sensitivity_section_only_when_indices_are_stored(client, published):
     url = reverse("assessments:national")
-    assert "Sensitivity indices as a table" not in client.get(url).content.decode()
+    assert "Indeks sensitivitas dalam bentuk tabel" not in client.get(url).content.decode()
 
     Computation.objects.filter(pk=published.pk).update(
         sensitivity=[
@@ -637,4 +615,4 @@ def test_sensitivity_section_only_when_indices_are_stored(client, published):
     chart = re.search(r"(<svg[^>]*kc-bars.*?</svg>)", html, re.S).group(1)
     assert chart.count('class="bar"') == 2
     assert chart.count('class="interval"') == 2
-    assert "Sensitivity of the index ranks, 2025 (demo)" in chart
+    assert "Sensitivitas peringkat indeks, 2025 (demo)" in chart

@@ -11,7 +11,7 @@ from kotacerdas.assessments.selectors import public as selectors
 from kotacerdas.assessments.services import computing
 from kotacerdas.regions.models import Region
 
-from .conftest import SAMPLE_CODES, fill
+from .fixtures import SAMPLE_CODES, fill
 
 pytestmark = pytest.mark.integration
 
@@ -31,29 +31,6 @@ def _results(computation, code):
 @pytest.fixture
 def kupang_region(sample_regions):
     return next(r for r in sample_regions if r.code == "53.71")
-
-
-@pytest.fixture
-def unpublished(published):
-    """A newer computation of the same cycle with other method choices, not published."""
-    return computing.compute_cycle(
-        actor=None,
-        cycle=published.cycle,
-        options={"normalise": "zscore:10,2", "aggregate": "gmean", "treat": "none"},
-    )
-
-
-@pytest.fixture
-def two_years(published, framework, sample_regions):
-    """Published results for 2024 and 2025 (the fixture's) for the sample regions."""
-    cycle = Cycle.objects.create(
-        framework=framework, year=2024, status=Cycle.Status.CLOSED, is_demo=True
-    )
-    fill(cycle, sample_regions)
-    earlier = computing.publish(
-        actor=None, computation=computing.compute_cycle(actor=None, cycle=cycle)
-    )
-    return earlier, published
 
 
 # --- published computations --------------------------------------------------------------
@@ -479,7 +456,9 @@ def test_sensitivity_rows_read_the_stored_indices(published):
         ("weight_set", 0.6, 0.05, None),
         ("normalise", 0.4, 0.2, 0.1),
     ]
-    assert rows[1].label == "Normalisation method"
+    assert rows[1].label == "Metode normalisasi"
+    with translation.override("en"):
+        assert selectors.sensitivity_rows(published)[1].label == "Normalisation method"
 
 
 def test_method_notes_describe_the_stored_choices(published, unpublished):

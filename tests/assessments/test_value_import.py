@@ -19,7 +19,7 @@ from kotacerdas.assessments.services import values
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.core.tabular import ImportRejected
 
-from .conftest import fill
+from .fixtures import fill
 
 pytestmark = pytest.mark.integration
 

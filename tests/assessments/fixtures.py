@@ -1,4 +1,6 @@
-"""Fixtures for the assessment tests: the shipped framework, cycles and demo values.
+"""Fixtures for the index tests (assessments, API, browser): framework, cycles, demo values.
+
+Registered for the whole suite by ``pytest_plugins`` in ``tests/conftest.py``.
 
 Demo values come from the same seeded model as the platform's demo (``assessments.demo``),
 for a dozen real registry regions, so computations have realistic spread and are fast.
@@ -90,3 +92,36 @@ def published(filled_cycle):
     """A computed and published computation of the filled 2025 cycle."""
     computation = computing.compute_cycle(actor=None, cycle=filled_cycle)
     return computing.publish(actor=None, computation=computation)
+
+
+@pytest.fixture
+def analysed(published):
+    """The published computation with a (small) uncertainty analysis done."""
+    computing.start_uncertainty(
+        actor=None, computation=published, options={"runs": 10, "sensitivity_n": 4}
+    )
+    published.refresh_from_db()
+    return published
+
+
+@pytest.fixture
+def unpublished(published):
+    """A newer computation of the published cycle with other method choices, unpublished."""
+    return computing.compute_cycle(
+        actor=None,
+        cycle=published.cycle,
+        options={"normalise": "zscore:10,2", "aggregate": "gmean", "treat": "none"},
+    )
+
+
+@pytest.fixture
+def two_years(published, framework, sample_regions):
+    """Published results for 2024 and 2025 (the fixture's) for the sample regions."""
+    cycle = Cycle.objects.create(
+        framework=framework, year=2024, status=Cycle.Status.CLOSED, is_demo=True
+    )
+    fill(cycle, sample_regions)
+    earlier = computing.publish(
+        actor=None, computation=computing.compute_cycle(actor=None, cycle=cycle)
+    )
+    return earlier, published
