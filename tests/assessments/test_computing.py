@@ -15,6 +15,7 @@ from kotacerdas import engine
 from kotacerdas.assessments.forms import ComputeForm
 from kotacerdas.assessments.models import Computation, Node, Result
 from kotacerdas.assessments.services import computing
+from kotacerdas.assessments.services.frameworks import engine_framework
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 
@@ -100,8 +101,9 @@ def test_compute_with_default_options(client, secretariat, filled_cycle):
     computation = Computation.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/index/computations/{computation.pk}/"
-    expected = engine.recipe_options(engine.recipe_from_options(**computing.DEFAULT_OPTIONS))
-    assert computation.options == expected
+    defaults = {k: v for k, v in computing.DEFAULT_OPTIONS.items() if k != "weighting"}
+    expected = engine.recipe_options(engine.recipe_from_options(**defaults))
+    assert computation.options == {**expected, "weighting": "framework"}
     assert (computation.status, computation.units, computation.is_demo, computation.created_by) == (
         "done",
         12,
@@ -173,6 +175,7 @@ def test_compute_with_custom_options(client, secretariat, filled_cycle):
         "normalise": "zscore:10,2",
         "aggregate": "gmean",
         "weights": {},
+        "weighting": "framework",
     }
     assert computation.status == "done"
     # maturity levels are defined on the min-max 0–100 scale only
@@ -471,3 +474,37 @@ def test_uncertainty_total_counts_the_runs_made_without_outlier_treatment(filled
     ]
     # runs + N · (d + 2) with d = 3 inputs
     assert computation.uncertainty_total == 20 + 4 * (3 + 2)
+
+
+@pytest.mark.parametrize("weighting", ["equal", "pca"])
+def test_equal_and_principal_component_weights(filled_cycle, weighting):
+    framework = engine_framework(filled_cycle.framework_id)
+    base = computing.compute_cycle(actor=None, cycle=filled_cycle)
+    other = computing.compute_cycle(
+        actor=None, cycle=filled_cycle, options={"weighting": weighting}
+    )
+
+    assert other.status == Computation.Status.DONE
+    assert other.options["weighting"] == weighting
+    # The stored options hold the weights actually used, so the result can be recomputed.
+    data = computing.cycle_data(filled_cycle)
+    again = engine.compute(framework, data, computing.recipe_of(other))
+    stored = {
+        r.region.code: r.score
+        for r in other.results.filter(node__code="INDEX").select_related("region")
+    }
+    assert [stored[c] for c in again.scores.index] == pytest.approx(list(again.scores["INDEX"]))
+    if weighting == "equal":
+        # The shipped framework's weights are all 1: equal weights change nothing.
+        assert base.results.get(region__code="53.71", node__code="INDEX").score == pytest.approx(
+            stored["53.71"]
+        )
+    else:
+        weights = other.options["weights"]
+        assert set(weights) == set(framework.indicators)
+        assert any(w != 1 for w in weights.values())
+
+
+def test_an_unknown_weighting_is_refused(filled_cycle):
+    with pytest.raises(engine.InputError):
+        computing.compute_cycle(actor=None, cycle=filled_cycle, options={"weighting": "vibes"})

@@ -16,6 +16,8 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from kotacerdas import engine
+
 pytestmark = pytest.mark.integration
 
 COINR = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "coinr"
@@ -113,12 +115,34 @@ def test_intermediate_data_sets_are_written(tmp_path):
         "effective_weights.csv",
         "screen_summary.csv",
         "treat_details.csv",
+        "treat_points.csv",
     ]
     treated = pd.read_csv(tmp_path / "steps/treat_details.csv").set_index("iCode")
     assert treated.loc["Flights", "method"] == "winsorise"
     assert treated.loc["LPI", "method"] == "none"
     weights = pd.read_csv(tmp_path / "steps/effective_weights.csv").set_index("iCode")
     assert weights.loc["Goods", "effective_weight"] == pytest.approx(0.02)
+
+
+@needs_coinr
+def test_equal_and_pca_weights(tmp_path):
+    asem_framework = engine.read_framework_file(COINR / "inputs/ASEM_iMeta.csv")
+    asem_data = engine.read_data(engine.read_table(COINR / "inputs/ASEM_iData.csv"), asem_framework)
+    asem("--weights", "equal", out=tmp_path / "equal.csv")
+    asem("--weights", "pca", out=tmp_path / "pca.csv")
+
+    equal = pd.read_csv(tmp_path / "equal.csv").set_index("uCode")
+    default = engine.compute(asem_framework, asem_data, engine.Recipe())
+    # ASEM's own weights are all 1, so equal weights change nothing.
+    assert equal["Index"].to_numpy() == pytest.approx(default.scores["Index"].to_numpy())
+    pca = pd.read_csv(tmp_path / "pca.csv").set_index("uCode")
+    weights = engine.pca_weights(default)
+    expected = engine.compute(asem_framework, asem_data, engine.Recipe().with_weights(weights))
+    assert pca["Index"].to_numpy() == pytest.approx(expected.scores["Index"].to_numpy())
+
+    with pytest.raises(CommandError) as error:
+        asem("--weights", "pca:x", out=tmp_path / "bad.csv")
+    assert str(error.value) == "--weights: pca:x"
 
 
 @needs_coinr

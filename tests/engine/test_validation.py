@@ -404,11 +404,15 @@ def test_unknown_level_for_row_mean(level):
     ]
 
 
-def test_negative_or_unknown_weight_in_a_recipe():
-    assert sorted(compute_issues(weights=(("Nope", 1.0), ("i1", -1.0)))) == [
-        ("negative_weight", None, None),
+def test_unknown_or_not_finite_weight_in_a_recipe():
+    # A recipe may carry negative weights (signed PCA loadings, as COINr allows), but not
+    # NaN or infinity, nor a code that is not in the framework.
+    assert sorted(compute_issues(weights=(("Nope", 1.0), ("i1", float("nan"))))) == [
+        ("bad_number", None, None),
         ("unknown_code", None, None),
     ]
+    framework, unit_data = small()
+    assert run(framework, unit_data, weights=(("i1", -1.0),)).scores.notna().any(axis=None)
 
 
 def test_screening_that_leaves_no_unit():

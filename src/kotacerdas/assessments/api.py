@@ -310,7 +310,10 @@ class MethodOptionsOut(Schema):
     log: Log
     normalise: str = Field(..., examples=["minmax:0,100"])
     aggregate: Aggregation
-    weights: dict[str, float]
+    weights: dict[str, float] = Field(
+        ..., description="Weights that replaced the framework's (every indicator's with pca)."
+    )
+    weighting: Literal["framework", "equal", "pca"] = "framework"
 
 
 class UncertaintyOut(Schema):
@@ -625,6 +628,14 @@ class ComputationIn(_Input):
         default_factory=dict,
         description="Weights that replace the framework's, by indicator or aggregate code.",
         examples=[{"GOV": 2}],
+    )
+    weighting: Literal["framework", "equal", "pca"] = Field(
+        "framework",
+        description=(
+            "framework: the framework's weights (with `weights` replacing some); equal: the "
+            "same weight for every sibling; pca: first principal component loadings of the "
+            "indicators of each sub-element, computed from the data."
+        ),
     )
 
     @field_validator("impute")

@@ -180,7 +180,17 @@ def describe_options(options: dict[str, Any]) -> list[tuple[str, str]]:
         (str(_("Normalisation")), normalised),
         (str(_("Aggregation")), _label(AGGREGATE_CHOICES, str(options.get("aggregate")))),
     ]
-    if options.get("weights"):
+    weighting = options.get("weighting", "framework")
+    if weighting == "equal":
+        rows.append((str(_("Weights")), str(_("Equal weights"))))
+    elif weighting == "pca":
+        rows.append(
+            (
+                str(_("Weights")),
+                str(_("From the data: first principal component of each sub-element")),
+            )
+        )
+    elif options.get("weights"):
         rows.append(
             (
                 str(_("Weights")),
@@ -316,6 +326,22 @@ class ComputeForm(forms.Form):
         help_text=_(
             "How indicators are combined into sub-elements, pillars and the index. "
             "Maturity levels are given only for min–max 0–100 with the arithmetic mean."
+        ),
+    )
+
+    weighting = forms.ChoiceField(
+        label=_("Weights"),
+        choices=[
+            ("framework", _("The framework's weights")),
+            ("equal", _("Equal weights")),
+            ("pca", _("From the data: first principal component of each sub-element")),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The framework's weights are the network's agreed choice. Equal weights give "
+            "every indicator the same share within its sub-element. Principal-component "
+            "weights follow how the indicators vary together in the data (signed loadings; "
+            "an indicator that moves against the others gets a negative weight)."
         ),
     )
 

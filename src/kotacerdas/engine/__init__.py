@@ -58,6 +58,7 @@ from ._uncertainty import (
     sensitivity_indices,
     uncertainty,
 )
+from ._weights import equal_weights, pca_weights
 
 __all__ = [
     "AGGREGATORS",
@@ -83,6 +84,7 @@ __all__ = [
     "UnitData",
     "compute",
     "cut",
+    "equal_weights",
     "evaluate",
     "format_impute",
     "format_normalise",
@@ -90,6 +92,7 @@ __all__ = [
     "noisy_weights",
     "parse_impute",
     "parse_normalise",
+    "pca_weights",
     "rank_min",
     "read_data",
     "read_framework_file",

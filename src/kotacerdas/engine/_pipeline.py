@@ -119,8 +119,9 @@ class Recipe:
         for code, weight in self.weights:
             if code not in framework.by_code:
                 issues.append(Issue("unknown_code", {"code": code}))
-            elif not weight >= 0:
-                issues.append(Issue("negative_weight", {"value": weight}))
+            elif not math.isfinite(weight):
+                # Negative weights are allowed here: PCA loadings are signed, as in COINr.
+                issues.append(Issue("bad_number", {"value": weight}))
         if issues:
             raise InputError(issues)
 
@@ -262,6 +263,9 @@ class IndexResult:
         aggregates), each indexed by ``uCode``.
     treatment : DataFrame or None
         Per indicator: method, skew and kurtosis before/after, ``nwin``.
+    treated_points : DataFrame or None
+        Per unit and indicator: ``winhi``/``winlo`` for points of the last winsorised blocks
+        (as COINr marks them), the log method for logged columns, empty otherwise.
     screening : DataFrame
         Per unit (all units): data availability, non-zero share, included.
     effective_weights : Series
@@ -277,6 +281,7 @@ class IndexResult:
     treatment: pd.DataFrame | None
     screening: pd.DataFrame
     effective_weights: pd.Series
+    treated_points: pd.DataFrame | None = None
 
     def table(self) -> pd.DataFrame:
         """The results table: ``uCode``, ``uName``, each aggregate, ``Rank_<aggregate>``."""
@@ -334,6 +339,17 @@ def compute(framework: Framework, data: UnitData, recipe: Recipe | None = None) 
             },
             index=pd.Index(framework.indicators, name="iCode"),
         )
+    points = None
+    if prepared.treatment is not None:
+        t = prepared.treatment
+        marks = np.full(t.values.shape, "", dtype=object)
+        marks[t.winsorised_high] = "winhi"
+        marks[t.winsorised_low] = "winlo"
+        logged = np.isin(t.method, ["log_CT", "log_CT_plus"])
+        marks[:, logged] = np.where(np.isnan(t.values[:, logged]), "", t.method[logged])
+        points = pd.DataFrame(
+            marks, index=pd.Index(codes, name="uCode"), columns=list(framework.indicators)
+        )
     screening = pd.DataFrame(
         {
             "availability": prepared.availability,
@@ -353,4 +369,5 @@ def compute(framework: Framework, data: UnitData, recipe: Recipe | None = None) 
         treatment=treatment,
         screening=screening,
         effective_weights=effective,
+        treated_points=points,
     )

@@ -967,7 +967,16 @@ def method_notes(computation: Computation) -> list[str]:
         _("Sub-elements, pillars and the index are the %(method)s of their components.")
         % {"method": _AGGREGATION.get(aggregate, aggregate)}
     )
-    if options.get("weights"):
+    if options.get("weighting") == "equal":
+        notes.append(_("Every indicator and aggregate had the same weight within its group."))
+    elif options.get("weighting") == "pca":
+        notes.append(
+            _(
+                "The indicators' weights are the loadings of the first principal component "
+                "of each sub-element, computed from the data."
+            )
+        )
+    elif options.get("weights"):
         notes.append(
             _("Weights were changed for: %(codes)s; all other weights are the framework's.")
             % {"codes": ", ".join(sorted(options["weights"]))}

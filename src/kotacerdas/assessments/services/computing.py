@@ -40,7 +40,11 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "normalise": "minmax:0,100",
     "aggregate": "amean",
     "weights": {},
+    # framework (the weights of the framework, or ``weights``), equal, or pca (first
+    # principal component loadings of the indicators in each sub-element).
+    "weighting": "framework",
 }
+WEIGHTINGS = ("framework", "equal", "pca")
 # COINr's vignette: four uncertain inputs, 100 noisy weight sets at ±25 % below the index.
 UNCERTAINTY_DEFAULTS: dict[str, Any] = {
     "runs": 200,
@@ -89,13 +93,20 @@ def compute_cycle(
     """
     require(actor, "assessments.compute_index")
     wanted = {**DEFAULT_OPTIONS, **(options or {})}
-    recipe = engine.recipe_from_options(**wanted)  # raises engine.InputError on a bad option
+    weighting = wanted.pop("weighting")
+    if weighting not in WEIGHTINGS:
+        raise engine.InputError(
+            engine.Issue("bad_option", {"option": "weighting", "reason": str(weighting)})
+        )
     framework = engine_framework(cycle.framework_id)
+    if weighting == "equal":
+        wanted["weights"] = engine.equal_weights(framework)
+    recipe = engine.recipe_from_options(**wanted)  # raises engine.InputError on a bad option
     data = cycle_data(cycle)
     user = actor if getattr(actor, "is_authenticated", False) else None
     computation = Computation(
         cycle=cycle,
-        options=engine.recipe_options(recipe),
+        options={**engine.recipe_options(recipe), "weighting": weighting},
         created_by=user,
         values_used=int(np.isfinite(data.values).sum()),
         is_demo=cycle.is_demo or IndicatorValue.objects.filter(cycle=cycle, is_demo=True).exists(),
@@ -106,6 +117,11 @@ def compute_cycle(
         result = None
     else:
         try:
+            if weighting == "pca":
+                # The weights come from the data: compute once, take the loadings, recompute.
+                first = engine.compute(framework, data, recipe)
+                recipe = recipe.with_weights(engine.pca_weights(first))
+                computation.options = {**engine.recipe_options(recipe), "weighting": weighting}
             result = engine.compute(framework, data, recipe)
             computation.status = Computation.Status.DONE
             computation.units = int(result.scores.iloc[:, 0].notna().sum())
@@ -128,6 +144,12 @@ def compute_cycle(
             },
         )
     return computation
+
+
+def recipe_of(computation: Computation) -> engine.Recipe:
+    """The recipe a computation used (its stored options hold the weights actually used)."""
+    options = {k: v for k, v in computation.options.items() if k != "weighting"}
+    return engine.recipe_from_options(**options)
 
 
 def _maturity_applies(computation: Computation) -> bool:
@@ -286,7 +308,7 @@ def run_uncertainty(computation_id: int) -> None:
     try:
         framework = engine_framework(computation.cycle.framework_id)
         data = cycle_data(computation.cycle)
-        base = engine.recipe_from_options(**computation.options)
+        base = recipe_of(computation)
         inputs = _inputs(framework, base, settings)
         aggregates = list(framework.aggregates)
         mc_runs = settings["runs"]

@@ -80,10 +80,12 @@ def _add_base_options(parser: ArgumentParser) -> None:
     )
     parser.add_argument(
         "--weights",
-        type=Path,
         default=None,
-        metavar="FILE",
-        help=_("Weights table (columns iCode, Weight); other codes keep the framework's weights"),
+        metavar="FILE|equal|pca[:LEVEL]",
+        help=_(
+            "Weights table (columns iCode, Weight; other codes keep the framework's weights), "
+            "equal weights, or first-principal-component loadings of a level (default 1)"
+        ),
     )
     parser.add_argument("--quiet", action="store_true", help=_("Show no progress bar."))
 
@@ -197,9 +199,12 @@ class Command(KotaCerdasCommand):
     def load(self, options: dict[str, Any]):
         framework = engine.read_framework_file(options["meta"])
         data = engine.read_data(engine.read_table(options["data"]), framework, time=options["time"])
+        spec = options["weights"] or ""
         weights = None
-        if options["weights"]:
-            weights = engine.read_weights(engine.read_table(options["weights"]), framework)
+        if spec == "equal":
+            weights = engine.equal_weights(framework)
+        elif spec and not spec.startswith("pca"):
+            weights = engine.read_weights(engine.read_table(Path(spec)), framework)
         recipe = engine.recipe_from_options(
             denominate=options["denominate"],
             impute=options["impute"],
@@ -213,6 +218,14 @@ class Command(KotaCerdasCommand):
             aggregate=options["aggregate"],
             weights=weights,
         )
+        if spec.startswith("pca"):
+            level_text = spec.partition(":")[2] or "1"
+            if not level_text.isdigit():
+                raise engine.InputError(
+                    engine.Issue("bad_option", {"option": "--weights", "reason": spec})
+                )
+            first = engine.compute(framework, data, recipe)
+            recipe = recipe.with_weights(engine.pca_weights(first, level=int(level_text)))
         return framework, data, recipe
 
     def compute(self, **options: Any) -> None:
@@ -226,6 +239,7 @@ class Command(KotaCerdasCommand):
                 engine.write_csv(frame.reset_index(), folder / f"dset_{name}.csv")
             if result.treatment is not None:
                 engine.write_csv(result.treatment.reset_index(), folder / "treat_details.csv")
+                engine.write_csv(result.treated_points.reset_index(), folder / "treat_points.csv")
             engine.write_csv(result.screening.reset_index(), folder / "screen_summary.csv")
             engine.write_csv(
                 result.effective_weights.rename_axis("iCode").reset_index(),
