@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from kotacerdas.assessments import presentation
 from kotacerdas.assessments.models import Computation, Cycle, IndicatorValue, Node, Result
 from kotacerdas.assessments.selectors import public as selectors
 from kotacerdas.assessments.services import computing
@@ -62,7 +63,7 @@ def test_unpublishing_withdraws_the_results(published, kupang_region):
 
     assert selectors.latest_published_computation() is None
     assert selectors.region_results(published, kupang_region) is None
-    assert selectors.region_index_context(kupang_region) is None
+    assert presentation.region_index_context(kupang_region) is None
     assert selectors.national_ranking(published).rows == []
     with pytest.raises(ValueError):
         selectors.published_results_table(published)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kotacerdas.assessments.selectors.public import region_index_context
+from kotacerdas.assessments.presentation import region_index_context
 from kotacerdas.web.forms import form_page, form_view
 
 from . import selectors, services

@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kotacerdas import charts
 from kotacerdas.regions.models import Region
 from kotacerdas.textsearch import split_region_query
 
@@ -55,11 +53,10 @@ __all__ = [
     "framework_tree",
     "latest_framework",
     "latest_published_computation",
-    "map_chart",
     "map_points",
     "method_notes",
-    "national_context",
     "national_ranking",
+    "nodes_tree",
     "peer_group",
     "population_class",
     "population_class_label",
@@ -68,7 +65,6 @@ __all__ = [
     "published_computations",
     "published_results_table",
     "published_years",
-    "region_index_context",
     "region_results",
     "region_trend",
     "sensitivity_rows",
@@ -176,7 +172,7 @@ def _peer_q(region: Region, prefix: str = "") -> Q:
 
 
 @dataclass(frozen=True)
-class _Tree:
+class NodesTree:
     """The aggregates of a framework: the index, its pillars and their sub-elements."""
 
     root: Node
@@ -188,7 +184,7 @@ class _Tree:
         return self.by_id.get(node.parent_id) if node.parent_id else None
 
 
-def _tree(framework_id: int) -> _Tree:
+def nodes_tree(framework_id: int) -> NodesTree:
     nodes = list(Node.objects.filter(framework_id=framework_id, level__gt=1).order_by("position"))
     by_id = {n.pk: n for n in nodes}
     root = next(n for n in nodes if n.parent_id is None)
@@ -198,12 +194,12 @@ def _tree(framework_id: int) -> _Tree:
         (n for n in nodes if n.parent_id in pillar_ids),
         key=lambda n: (pillar_ids[n.parent_id], n.position),
     )
-    return _Tree(root=root, pillars=pillars, sub_elements=subs, by_id=by_id)
+    return NodesTree(root=root, pillars=pillars, sub_elements=subs, by_id=by_id)
 
 
 def aggregate_choices(computation: Computation) -> list[tuple[str, str]]:
     """``(code, name)`` of the index and its pillars, the aggregates a ranking can use."""
-    tree = _tree(computation.cycle.framework_id)
+    tree = nodes_tree(computation.cycle.framework_id)
     return [(node.code, node.name) for node in [tree.root, *tree.pillars]]
 
 
@@ -277,7 +273,7 @@ def _aggregate_result(
 
 
 def region_results(
-    computation: Computation, region: Region, *, tree: _Tree | None = None
+    computation: Computation, region: Region, *, tree: NodesTree | None = None
 ) -> RegionResults | None:
     """The region's index, six pillars and 18 sub-elements in ``computation``.
 
@@ -288,7 +284,7 @@ def region_results(
     rows = {r.node_id: r for r in Result.objects.filter(computation=computation, region=region)}
     if not rows:
         return None
-    tree = tree or _tree(computation.cycle.framework_id)
+    tree = tree or nodes_tree(computation.cycle.framework_id)
     counts = _ranked_counts(computation)
     framework = computation.cycle.framework
 
@@ -347,9 +343,11 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return sum(known) / len(known) if known else None
 
 
-def peer_group(computation: Computation, region: Region, *, tree: _Tree | None = None) -> PeerGroup:
+def peer_group(
+    computation: Computation, region: Region, *, tree: NodesTree | None = None
+) -> PeerGroup:
     """The region's peer group in ``computation``: same kind, same population class."""
-    tree = tree or _tree(computation.cycle.framework_id)
+    tree = tree or nodes_tree(computation.cycle.framework_id)
     nodes = [tree.root, *tree.pillars]
     rows = (
         Result.objects.filter(
@@ -422,7 +420,7 @@ class Trend:
         return any(p.is_demo for p in self.points)
 
 
-def region_trend(region: Region, *, tree: _Tree | None = None) -> Trend:
+def region_trend(region: Region, *, tree: NodesTree | None = None) -> Trend:
     """Index and pillar scores of ``region`` in every published year, oldest first.
 
     Pillars are matched by code across years; ``peer_mean`` is the mean index score of
@@ -432,7 +430,7 @@ def region_trend(region: Region, *, tree: _Tree | None = None) -> Trend:
     if not by_year:
         return Trend(points=[], pillars=[])
     if tree is None:
-        tree = _tree(by_year[max(by_year)].cycle.framework_id)
+        tree = nodes_tree(by_year[max(by_year)].cycle.framework_id)
     codes = [tree.root.code, *(p.code for p in tree.pillars)]
     ids = [c.pk for c in by_year.values()]
     cells: dict[tuple[int, str], tuple[float | None, int | None]] = {}
@@ -708,7 +706,10 @@ def _region_filter(filters: RankingFilters, prefix: str = "") -> Q:
 
 
 def national_ranking(
-    computation: Computation, filters: RankingFilters | None = None, *, tree: _Tree | None = None
+    computation: Computation,
+    filters: RankingFilters | None = None,
+    *,
+    tree: NodesTree | None = None,
 ) -> NationalRanking:
     """Regions of a published computation ranked on the index or a pillar.
 
@@ -717,7 +718,7 @@ def national_ranking(
     many regions there are. Regions without a score come last.
     """
     filters = filters or RankingFilters()
-    tree = tree or _tree(computation.cycle.framework_id)
+    tree = tree or nodes_tree(computation.cycle.framework_id)
     choices = {n.code: n for n in [tree.root, *tree.pillars]}
     aggregate = choices.get(filters.aggregate) or tree.root
     nodes = [tree.root, *tree.pillars]
@@ -784,7 +785,7 @@ def published_results_table(computation: Computation) -> tuple[list[str], list[l
     """
     if not computation.is_published:
         raise ValueError("only published results are exported")
-    tree = _tree(computation.cycle.framework_id)
+    tree = nodes_tree(computation.cycle.framework_id)
     nodes = [tree.root, *tree.pillars, *tree.sub_elements]
     framework = computation.cycle.framework
     header = ["uCode", "region", "province", "kind", "population_class"]
@@ -1044,297 +1045,3 @@ def framework_tree(framework: Framework | None = None) -> FrameworkTree | None:
         for i, entry in enumerate(levels)
     ]
     return FrameworkTree(framework=framework, pillars=pillars, maturity=maturity)
-
-
-# --- charts and page contexts --------------------------------------------------------------------
-
-
-def _fmt(value: float, digits: int = 1) -> str:
-    """A number as the templates show it: rounded half up, in the active locale."""
-    return str(floatformat(value, digits))
-
-
-def _rank_fmt(value: float) -> str:
-    return _fmt(value, 0)
-
-
-def _demo(text: str, is_demo: bool) -> str:
-    return _("%(title)s (demo)") % {"title": text} if is_demo else text
-
-
-def _region_url(code: str) -> str:
-    return reverse("regions:detail", kwargs={"code": code})
-
-
-def map_chart(
-    entries: Sequence[MapEntry],
-    *,
-    title: str,
-    legend_title: str,
-    highlight: str | None = None,
-    is_demo: bool = False,
-    id_prefix: str = "index-map",
-) -> str:
-    """The map of Indonesia, every region linking to its page, ``highlight`` ringed."""
-    scored = sum(1 for e in entries if e.score is not None)
-    desc = _(
-        "Map of Indonesia with %(count)s regions as circles coloured by score from dark "
-        "(low) to light (high); %(scored)s of them have a score, the others are grey."
-    ) % {"count": len(entries), "scored": scored}
-    return charts.indonesia_map(
-        [
-            charts.MapPoint(
-                key=e.code,
-                label=e.name,
-                lon=e.longitude,
-                lat=e.latitude,
-                value=e.score,
-                href=_region_url(e.code),
-                highlight=e.code == highlight,
-            )
-            for e in entries
-        ],
-        title=_demo(title, is_demo),
-        desc=_demo(desc, is_demo),
-        legend_title=legend_title,
-        missing_label=_("no score"),
-        fmt=_fmt,
-        id_prefix=id_prefix,
-    )
-
-
-# How many peers the region page's ranking shows around the region.
-PEER_WINDOW = 15
-
-
-def _peer_window(members: list[PeerMember], code: str) -> list[PeerMember]:
-    ranked = [m for m in members if m.rank is not None]
-    position = next((i for i, m in enumerate(ranked) if m.region.code == code), 0)
-    start = max(0, min(position - PEER_WINDOW // 2, len(ranked) - PEER_WINDOW))
-    return ranked[start : start + PEER_WINDOW]
-
-
-def _region_charts(
-    results: RegionResults, peers: PeerGroup, trend: Trend, shown: list[PeerMember]
-) -> dict[str, str]:
-    region = results.region
-    demo = results.is_demo
-    year = results.year
-    axes = [p.name for p in results.pillars]
-    radar = charts.radar(
-        axes,
-        [
-            charts.Series(
-                _("Peer-group mean"),
-                [peers.pillar_means.get(p.code) for p in results.pillars],
-                "secondary",
-            ),
-            charts.Series(region.name, [p.score for p in results.pillars], "primary"),
-        ],
-        title=_demo(
-            _("Pillar scores of %(region)s, %(year)s") % {"region": region.name, "year": year}, demo
-        ),
-        desc=_demo(
-            _(
-                "Radar chart of the six pillar scores (0–100) of %(region)s compared with the "
-                "mean of its %(count)s peers (%(group)s)."
-            )
-            % {"region": region.name, "count": peers.size, "group": peers.label},
-            demo,
-        ),
-        fmt=_fmt,
-        missing_label=_("no score"),
-        size=440,
-        id_prefix="index-radar",
-    )
-    ranking = charts.ranking(
-        [
-            charts.RankRow(
-                key=m.region.code,
-                label=m.region.name,
-                rank=float(m.rank),
-                low=m.rank_low,
-                high=m.rank_high,
-                href=_region_url(m.region.code),
-            )
-            for m in shown
-            if m.rank is not None
-        ],
-        title=_demo(
-            _("National rank of %(region)s among its peers, %(year)s")
-            % {"region": region.name, "year": year},
-            demo,
-        ),
-        desc=_demo(
-            _(
-                "National index rank (1 = best, of %(total)s) of %(count)s regions of the peer "
-                "group %(group)s, with bars over the 5th–95th percentile rank interval where the "
-                "uncertainty analysis ran; %(region)s is highlighted."
-            )
-            % {
-                "total": results.index.of,
-                "count": len(shown),
-                "group": peers.label,
-                "region": region.name,
-            },
-            demo,
-        ),
-        axis_label=_("National rank (1 = best), 5th–95th percentile interval"),
-        highlight=region.code,
-        rank_max=float(max(results.index.of, 1)),
-        fmt=_rank_fmt,
-        id_prefix="index-ranking",
-    )
-    trend_chart = charts.trend(
-        [(p.year, p.index) for p in trend.points],
-        title=_demo(
-            _("Index of %(region)s over the years") % {"region": region.name}, trend.is_demo
-        ),
-        desc=_demo(
-            _(
-                "Line chart of the index score (0–100) of %(region)s in each published year "
-                "(%(years)s), with the mean of its peer group."
-            )
-            % {"region": region.name, "years": ", ".join(str(p.year) for p in trend.points)},
-            trend.is_demo,
-        ),
-        y_label=_("Index score"),
-        series_label=region.name,
-        extra=[(_("Peer-group mean"), [(p.year, p.peer_mean) for p in trend.points])],
-        fmt=_fmt,
-        id_prefix="index-trend",
-    )
-    return {"radar": radar, "ranking": ranking, "trend": trend_chart}
-
-
-def _readiness(region: Region) -> Any:
-    from . import readiness
-
-    profile = getattr(readiness, "readiness_profile", None)
-    return profile(region) if profile is not None else None
-
-
-def region_index_context(region: Region) -> dict[str, Any] | None:
-    """Everything the index section of a region's page shows, or ``None`` if nothing.
-
-    The results are those of the latest published computation that holds the region;
-    ``results`` is ``None`` (with the readiness profile still given) when the region has
-    no published result.
-    """
-    readiness = _readiness(region)
-    latest = (
-        Result.objects.filter(
-            region=region,
-            node__parent__isnull=True,
-            computation__published_at__isnull=False,
-            computation__status=Computation.Status.DONE,
-        )
-        .select_related("computation__cycle__framework")
-        .order_by("-computation__cycle__year", "-computation__published_at")
-        .first()
-    )
-    if latest is None:
-        return {"results": None, "readiness": readiness} if readiness else None
-    computation = latest.computation
-    tree = _tree(computation.cycle.framework_id)
-    results = region_results(computation, region, tree=tree)
-    if results is None:  # pragma: no cover - the index result above exists
-        return None
-    peers = peer_group(computation, region, tree=tree)
-    trend = region_trend(region, tree=tree)
-    shown = _peer_window(peers.members, region.code)
-    return {
-        "computation": computation,
-        "year": results.year,
-        "is_demo": computation.is_demo,
-        "results": results,
-        "peers": peers,
-        "peers_shown": len(shown),
-        "pillar_rows": [(p, peers.pillar_means.get(p.code)) for p in results.pillars],
-        "trend": trend,
-        "change": change_from_previous(trend, results.year),
-        "weakest": weakest_sub_elements(computation, region, results=results),
-        "charts": {
-            **_region_charts(results, peers, trend, shown),
-            "map": map_chart(
-                map_points(computation),
-                title=_("Index score of every region, %(year)s") % {"year": results.year},
-                legend_title=_("Index score (0–100)"),
-                highlight=region.code,
-                is_demo=computation.is_demo,
-            ),
-        },
-        "readiness": readiness,
-    }
-
-
-def national_context(
-    computation: Computation, filters: RankingFilters | None = None
-) -> dict[str, Any]:
-    """The ranking, map, sensitivity chart and method notes of the national page."""
-    tree = _tree(computation.cycle.framework_id)
-    ranking = national_ranking(computation, filters, tree=tree)
-    year = computation.cycle.year
-    demo = computation.is_demo
-    aggregate = ranking.aggregate
-    sensitivity = sensitivity_rows(computation)
-    sensitivity_chart = ""
-    if sensitivity:
-        items = []
-        for row in sensitivity:
-            if row.sti is not None:
-                items.append(
-                    (
-                        _("%(input)s: total (STi)") % {"input": row.label},
-                        row.sti,
-                        row.sti_low,
-                        row.sti_high,
-                    )
-                )
-            if row.si is not None:
-                items.append(
-                    (
-                        _("%(input)s: first-order (Si)") % {"input": row.label},
-                        row.si,
-                        row.si_low,
-                        row.si_high,
-                    )
-                )
-        if items:
-            sensitivity_chart = charts.bars(
-                items,
-                title=_demo(_("Sensitivity of the index ranks, %(year)s") % {"year": year}, demo),
-                desc=_demo(
-                    _(
-                        "Bar chart of the total (STi) and first-order (Si) sensitivity index "
-                        "of each uncertain method choice, with its 5th–95th percentile interval: "
-                        "the share of the variance of the regions' ranks that the choice explains."
-                    ),
-                    demo,
-                ),
-                x_label=_("Sensitivity index (0–1)"),
-                fmt=lambda v: _fmt(v, 2),
-                label_width=300.0,
-                width=720,
-                id_prefix="index-sensitivity",
-            )
-    return {
-        "computation": computation,
-        "year": year,
-        "is_demo": demo,
-        "ranking": ranking,
-        # Which pillar column the ranking is on (-1: the index), to mark it in the table.
-        "chosen_pillar": next(
-            (i for i, p in enumerate(ranking.pillars) if p.pk == aggregate.pk), -1
-        ),
-        "sensitivity": sensitivity,
-        "sensitivity_chart": sensitivity_chart,
-        "map": map_chart(
-            map_points(computation, aggregate.code),
-            title=_("%(aggregate)s of every region, %(year)s")
-            % {"aggregate": aggregate.name, "year": year},
-            legend_title=_("Score (0–100)"),
-            is_demo=demo,
-        ),
-        "method_notes": method_notes(computation),
-    }

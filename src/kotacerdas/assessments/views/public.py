@@ -1,7 +1,7 @@
 """Public pages: the national ranking, the framework and the downloads of published results.
 
 The index section of a region's page is drawn by the regions app from
-:func:`kotacerdas.assessments.selectors.public.region_index_context`.
+:func:`kotacerdas.assessments.presentation.region_index_context`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from kotacerdas.regions.models import Province, Region
 
+from .. import presentation
 from ..models import Computation
 from ..selectors import public as selectors
 from ..services.values import safe_cell
@@ -106,7 +107,7 @@ def national(request: HttpRequest) -> HttpResponse:
                 aggregate=data.get("aggregate") or "",
                 order=data.get("order") or "rank",
             )
-        context.update(selectors.national_context(computation, filters))
+        context.update(presentation.national_context(computation, filters))
         context["form"] = form
         context["filters"] = filters
     template = (
