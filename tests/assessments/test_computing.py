@@ -508,3 +508,11 @@ def test_equal_and_principal_component_weights(filled_cycle, weighting):
 def test_an_unknown_weighting_is_refused(filled_cycle):
     with pytest.raises(engine.InputError):
         computing.compute_cycle(actor=None, cycle=filled_cycle, options={"weighting": "vibes"})
+
+
+def test_the_compute_page_shows_every_field_of_the_form(client, secretariat, filled_cycle):
+    client.force_login(secretariat)
+    body = client.get("/index/cycles/2025/compute/").content.decode()
+
+    for name in ComputeForm.base_fields:
+        assert f'name="{name}"' in body, name

@@ -117,6 +117,7 @@ CASES: list[tuple[str, str, Any, Any, tuple]] = [
             "skew_threshold": "2",
             "kurt_threshold": "3.5",
             "log": "log_CT",
+            "weighting": "framework",
             "normalise": "minmax",
             "normalise_params": "0,100",
             "aggregate": "amean",
