@@ -8,12 +8,13 @@ import io
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 
 from kotacerdas import engine
 from kotacerdas.assessments.forms import ComputeForm
-from kotacerdas.assessments.models import Computation, Node, Result
+from kotacerdas.assessments.models import Computation, IndicatorValue, Node, Result
 from kotacerdas.assessments.services import computing
 from kotacerdas.assessments.services.frameworks import engine_framework
 from kotacerdas.core.models import AuditEvent
@@ -516,3 +517,26 @@ def test_the_compute_page_shows_every_field_of_the_form(client, secretariat, fil
 
     for name in ComputeForm.base_fields:
         assert f'name="{name}"' in body, name
+
+
+@pytest.mark.parametrize(
+    ("impute", "group"), [("group-mean:kind", "kind"), ("group-median:province", "province")]
+)
+def test_imputation_by_the_regions_group(filled_cycle, impute, group):
+    kupang = IndicatorValue.objects.get(
+        cycle=filled_cycle, region__code="53.71", indicator__code="GOV.SVC.01"
+    )
+    kupang.delete()
+    computation = computing.compute_cycle(
+        actor=None, cycle=filled_cycle, options={"impute": impute, "treat": "none"}
+    )
+
+    assert computation.status == Computation.Status.DONE
+    data = computing.cycle_data(filled_cycle)
+    kotas = data.groups[group] == data.groups[group][list(data.codes).index("53.71")]
+    others = data.values[kotas & (data.codes != "53.71"), 0]
+    filled = float(np.nanmean(others) if impute.startswith("group-mean") else np.nanmedian(others))
+    result = engine.compute(
+        engine_framework(filled_cycle.framework_id), data, computing.recipe_of(computation)
+    )
+    assert result.datasets["Imputed"].loc["53.71", "GOV.SVC.01"] == pytest.approx(filled)

@@ -47,6 +47,18 @@ IMPUTE_CHOICES = [
             "pillar."
         ),
     ),
+    (
+        "group-mean:kind",
+        _("Mean of its kind — fill it with the average of the other kota, or kabupaten."),
+    ),
+    (
+        "group-mean:peer_group",
+        _("Mean of its peer group — the average of regions of the same kind and population class."),
+    ),
+    (
+        "group-median:province",
+        _("Median of its province — the middle value of the province's other regions."),
+    ),
 ]
 TREAT_CHOICES = [
     (

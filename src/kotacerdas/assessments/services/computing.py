@@ -25,6 +25,7 @@ from kotacerdas.regions.models import Region
 from .. import tasks
 from ..engine_messages import describe
 from ..models import Computation, Cycle, IndicatorValue, Node, Result
+from ..selectors.public import population_class
 from .frameworks import engine_framework
 
 DEFAULT_OPTIONS: dict[str, Any] = {
@@ -59,8 +60,14 @@ UNCERTAINTY_DEFAULTS: dict[str, Any] = {
 }
 
 
+# Group columns the engine may impute by: kind (kota/kabupaten), province, and peer group
+# (kind and population class, as the region page compares regions).
+GROUPS = ("kind", "province", "peer_group")
+
+
 def cycle_data(cycle: Cycle) -> engine.UnitData:
-    """The cycle's values as the engine's input: regions with at least one value."""
+    """The cycle's values as the engine's input: regions with at least one value, with
+    the group columns of :data:`GROUPS`."""
     framework = engine_framework(cycle.framework_id)
     column = {code: j for j, code in enumerate(framework.indicators)}
     rows = IndicatorValue.objects.filter(cycle=cycle).values_list(
@@ -76,10 +83,22 @@ def cycle_data(cycle: Cycle) -> engine.UnitData:
     values = np.full((len(codes), len(framework.indicators)), np.nan)
     for region_code, j, value in cells:
         values[position[region_code], j] = value
+    facts = {
+        r.code: r for r in Region.objects.filter(code__in=list(regions)).select_related("province")
+    }
+    groups = {
+        "kind": np.array([facts[c].kind for c in codes], dtype=object),
+        "province": np.array([facts[c].province.code for c in codes], dtype=object),
+        "peer_group": np.array(
+            [f"{facts[c].kind}-{population_class(facts[c].population)}" for c in codes],
+            dtype=object,
+        ),
+    }
     return engine.UnitData(
         codes=codes.astype(str),
         names=np.array([regions[c] for c in codes], dtype=object).astype(str),
         values=values,
+        groups=groups,
     )
 
 
