@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import re
@@ -10,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from kotacerdas import engine
@@ -333,6 +335,7 @@ def test_progress_fragment_polls_while_running_and_refreshes_when_done(
     computation = computing.compute_cycle(actor=None, cycle=filled_cycle)
     Computation.objects.filter(pk=computation.pk).update(
         uncertainty_status="running",
+        uncertainty_started_at=timezone.now(),
         uncertainty_done=10,
         uncertainty_total=44,
         uncertainty_failed=2,
@@ -540,3 +543,34 @@ def test_imputation_by_the_regions_group(filled_cycle, impute, group):
         engine_framework(filled_cycle.framework_id), data, computing.recipe_of(computation)
     )
     assert result.datasets["Imputed"].loc["53.71", "GOV.SVC.01"] == pytest.approx(filled)
+
+
+def test_a_lost_uncertainty_analysis_can_be_started_again(client, secretariat, published):
+    # A restart kills the background thread: the status says "running" forever.
+    stale = timezone.now() - dt.timedelta(hours=1)
+    Computation.objects.filter(pk=published.pk).update(
+        uncertainty_status="running", uncertainty_started_at=stale, uncertainty_total=10
+    )
+    published.refresh_from_db()
+    client.force_login(secretariat)
+
+    page = client.get(f"/index/computations/{published.pk}/").content.decode()
+    assert 'data-testid="stale"' in page
+    assert 'data-testid="run-uncertainty"' in page
+    computing.start_uncertainty(
+        actor=secretariat, computation=published, options={"runs": 10, "sensitivity_n": 4}
+    )
+    published.refresh_from_db()
+    assert published.uncertainty_status == "done"
+
+
+def test_a_running_uncertainty_analysis_is_not_started_twice(published):
+    Computation.objects.filter(pk=published.pk).update(
+        uncertainty_status="running", uncertainty_started_at=timezone.now()
+    )
+    published.refresh_from_db()
+
+    computing.start_uncertainty(actor=None, computation=published)
+
+    published.refresh_from_db()
+    assert (published.uncertainty_status, published.uncertainty_done) == ("running", 0)

@@ -8,8 +8,11 @@ it was made; results computed from demo values are demo themselves.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -215,6 +218,10 @@ class IndicatorValue(Provenance):
         return f"{self.region.code} {self.indicator.code} = {self.value:g}"
 
 
+# An uncertainty analysis takes seconds to minutes; one "running" for longer was lost.
+STALE_AFTER = dt.timedelta(minutes=30)
+
+
 class Computation(models.Model):
     """One run of the index for a cycle: the method choices, the state and the results."""
 
@@ -256,6 +263,9 @@ class Computation(models.Model):
         blank=True,
     )
     uncertainty_options = models.JSONField(_("uncertainty choices"), default=dict, blank=True)
+    uncertainty_started_at = models.DateTimeField(
+        _("uncertainty analysis started"), null=True, blank=True
+    )
     uncertainty_done = models.PositiveIntegerField(_("runs done"), default=0)
     uncertainty_total = models.PositiveIntegerField(_("runs planned"), default=0)
     uncertainty_failed = models.PositiveIntegerField(_("runs failed"), default=0)
@@ -274,6 +284,18 @@ class Computation(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def uncertainty_is_running(self) -> bool:
+        """Queued or running, and started recently: a run that the server lost (a restart
+        kills its thread) may be started again after :data:`STALE_AFTER`."""
+        if self.uncertainty_status not in (
+            self.UncertaintyStatus.QUEUED,
+            self.UncertaintyStatus.RUNNING,
+        ):
+            return False
+        started = self.uncertainty_started_at
+        return started is not None and timezone.now() - started < STALE_AFTER
 
     @property
     def uncertainty_progress(self) -> int:

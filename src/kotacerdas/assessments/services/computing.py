@@ -265,14 +265,12 @@ def start_uncertainty(
     if computation.status != Computation.Status.DONE:
         raise ValueError(_("Only a successful computation can be analysed."))
     settings = {**UNCERTAINTY_DEFAULTS, **(options or {})}
-    if computation.uncertainty_status in (
-        Computation.UncertaintyStatus.QUEUED,
-        Computation.UncertaintyStatus.RUNNING,
-    ):
+    if computation.uncertainty_is_running:
         return computation
     # Outlier treatment's winmax is an uncertain input only when the base treats outliers.
     d = 4 if computation.options.get("treat") != "none" else 3
     computation.uncertainty_status = Computation.UncertaintyStatus.QUEUED
+    computation.uncertainty_started_at = timezone.now()
     computation.uncertainty_options = settings
     computation.uncertainty_done = 0
     computation.uncertainty_total = settings["runs"] + settings["sensitivity_n"] * (d + 2)

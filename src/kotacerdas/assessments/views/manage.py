@@ -351,10 +351,7 @@ def computation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _progress_context(computation: Computation) -> dict[str, Any]:
-    running = computation.uncertainty_status in (
-        Computation.UncertaintyStatus.QUEUED,
-        Computation.UncertaintyStatus.RUNNING,
-    )
+    running = computation.uncertainty_is_running
     return {
         "computation": computation,
         "cycle": computation.cycle,
