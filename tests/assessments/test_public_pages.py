@@ -460,7 +460,8 @@ def _as_csv_text(value):
 
 
 @pytest.mark.parametrize("fixture", ["published", "official"])
-def test_csv_download_matches_the_results(client, request, fixture):
+def test_csv_download_matches_the_results(client, db, request, fixture):
+    # `db` is named so that pytest-django orders this test with the other database tests
     computation = request.getfixturevalue(fixture)
     response = client.get(reverse("assessments:published-csv", kwargs={"year": 2025}))
 
