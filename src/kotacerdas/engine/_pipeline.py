@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -277,11 +278,41 @@ class IndexResult:
     names: pd.Series
     scores: pd.DataFrame
     ranks: pd.DataFrame
-    datasets: dict[str, pd.DataFrame]
     treatment: pd.DataFrame | None
     screening: pd.DataFrame
     effective_weights: pd.Series
-    treated_points: pd.DataFrame | None = None
+    marks: Treatment | None = field(default=None, repr=False)
+    steps: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    all_units: np.ndarray = field(default_factory=lambda: np.array([], dtype=str), repr=False)
+
+    @cached_property
+    def datasets(self) -> dict[str, pd.DataFrame]:
+        """Every intermediate data set as a DataFrame (built when first asked for)."""
+        indicators = list(self.framework.indicators)
+        out = {}
+        for name, values in self.steps.items():
+            rows = (
+                self.all_units if name in ("Raw", "Denominated", "Imputed") else self.scores.index
+            )
+            out[name] = pd.DataFrame(values, index=pd.Index(rows, name="uCode"), columns=indicators)
+        # Aggregates level by level from the bottom, as COINr's data sets list them.
+        framework = self.framework
+        ascending = [c for lv in range(2, framework.max_level + 1) for c in framework.codes_at(lv)]
+        out["Aggregated"] = pd.concat([out["Normalised"], self.scores[ascending]], axis=1)
+        return out
+
+    @cached_property
+    def treated_points(self) -> pd.DataFrame | None:
+        """Per unit and indicator, what treatment did to the point (built when asked for)."""
+        t = self.marks
+        if t is None:
+            return None
+        marks = np.full(t.values.shape, "", dtype=object)
+        marks[t.winsorised_high] = "winhi"
+        marks[t.winsorised_low] = "winlo"
+        logged = np.isin(t.method, ["log_CT", "log_CT_plus"])
+        marks[:, logged] = np.where(np.isnan(t.values[:, logged]), "", t.method[logged])
+        return pd.DataFrame(marks, index=self.scores.index, columns=list(self.framework.indicators))
 
     def table(self) -> pd.DataFrame:
         """The results table: ``uCode``, ``uName``, each aggregate, ``Rank_<aggregate>``."""
@@ -307,21 +338,15 @@ def compute(framework: Framework, data: UnitData, recipe: Recipe | None = None) 
     weights = {**framework.weights(), **dict(recipe.weights)}
     levels = aggregate(framework, prepared.normalised, weights, recipe.aggregate, unit_codes=codes)
     index = pd.Index(codes, name="uCode")
-    agg_blocks = [
-        pd.DataFrame(levels[level], index=index, columns=list(framework.codes_at(level)))
-        for level in range(framework.max_level, 1, -1)
-    ]
-    scores = pd.concat(agg_blocks, axis=1)
+    columns = [c for level in range(framework.max_level, 1, -1) for c in framework.codes_at(level)]
+    scores = pd.DataFrame(
+        np.hstack([levels[level] for level in range(framework.max_level, 1, -1)]),
+        index=index,
+        columns=columns,
+    )
     ranks = pd.DataFrame(
         _steps.rank_descending(scores.to_numpy()), index=index, columns=scores.columns
     )
-    datasets = {}
-    for name, values in prepared.datasets.items():
-        rows = data.codes if name in ("Raw", "Denominated", "Imputed") else codes
-        datasets[name] = pd.DataFrame(
-            values, index=pd.Index(rows, name="uCode"), columns=list(framework.indicators)
-        )
-    datasets["Aggregated"] = pd.concat([datasets["Normalised"], *agg_blocks[::-1]], axis=1)
     treatment = None
     if prepared.treatment is not None:
         t = prepared.treatment
@@ -339,17 +364,6 @@ def compute(framework: Framework, data: UnitData, recipe: Recipe | None = None) 
             },
             index=pd.Index(framework.indicators, name="iCode"),
         )
-    points = None
-    if prepared.treatment is not None:
-        t = prepared.treatment
-        marks = np.full(t.values.shape, "", dtype=object)
-        marks[t.winsorised_high] = "winhi"
-        marks[t.winsorised_low] = "winlo"
-        logged = np.isin(t.method, ["log_CT", "log_CT_plus"])
-        marks[:, logged] = np.where(np.isnan(t.values[:, logged]), "", t.method[logged])
-        points = pd.DataFrame(
-            marks, index=pd.Index(codes, name="uCode"), columns=list(framework.indicators)
-        )
     screening = pd.DataFrame(
         {
             "availability": prepared.availability,
@@ -365,9 +379,10 @@ def compute(framework: Framework, data: UnitData, recipe: Recipe | None = None) 
         names=pd.Series(data.names[prepared.keep], index=index, name="uName"),
         scores=scores,
         ranks=ranks,
-        datasets=datasets,
         treatment=treatment,
         screening=screening,
         effective_weights=effective,
-        treated_points=points,
+        marks=prepared.treatment,
+        steps=prepared.datasets,
+        all_units=data.codes,
     )

@@ -129,21 +129,25 @@ def treat(
             active = (state == FAIL) & (n_hi + n_lo < winmax) & ~broken
             if not active.any():
                 break
-            low, high = nan_min_max(w)
-            up = active & (skew >= 0)
-            down = active & (skew < 0)
-            at_high = (w == high) & up
-            at_low = (w == low) & down
-            below_high = np.where(w == high, -np.inf, np.where(np.isnan(w), -np.inf, w)).max(0)
-            above_low = np.where(w == low, np.inf, np.where(np.isnan(w), np.inf, w)).min(0)
-            w = np.where(at_high, below_high, np.where(at_low, above_low, w))
-            last_hi = np.where(up, at_high, last_hi)
-            last_lo = np.where(down, at_low, last_lo)
-            n_hi = np.where(up, at_high.sum(0), n_hi)
-            n_lo = np.where(down, at_low.sum(0), n_lo)
-            new_skew, new_kurt = skew_kurt(w[:, active])
-            skew[active], kurt[active] = new_skew, new_kurt
-            state[active] = _check(new_skew, new_kurt, skew_threshold, kurt_threshold)
+            # Only the columns still being winsorised take part in this turn.
+            a = np.flatnonzero(active)
+            sub = w[:, a]
+            missing = np.isnan(sub)
+            low, high = nan_min_max(sub)
+            up = skew[a] >= 0
+            is_high, is_low = sub == high, sub == low
+            at_high = is_high & up
+            at_low = is_low & ~up
+            below_high = np.where(is_high | missing, -np.inf, sub).max(0)
+            above_low = np.where(is_low | missing, np.inf, sub).min(0)
+            w[:, a] = np.where(at_high, below_high, np.where(at_low, above_low, sub))
+            last_hi[:, a] = np.where(up, at_high, last_hi[:, a])
+            last_lo[:, a] = np.where(up, last_lo[:, a], at_low)
+            n_hi[a] = np.where(up, at_high.sum(0), n_hi[a])
+            n_lo[a] = np.where(up, n_lo[a], at_low.sum(0))
+            new_skew, new_kurt = skew_kurt(w[:, a])
+            skew[a], kurt[a] = new_skew, new_kurt
+            state[a] = _check(new_skew, new_kurt, skew_threshold, kurt_threshold)
             # R evaluates the loop condition on an NA check and stops with an error; COINr's
             # Treat catches it and returns the column untreated.
             broken |= active & (state == UNKNOWN) & (n_hi + n_lo < winmax)
