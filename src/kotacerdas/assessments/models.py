@@ -9,6 +9,7 @@ it was made; results computed from demo values are demo themselves.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,15 @@ from django.utils.translation import gettext_lazy as _
 
 from kotacerdas.core.models import Provenance
 from kotacerdas.regions.models import Region
+
+
+def bilingual(value: Any, fallback: str = "") -> str:
+    """A ``{"id": ..., "en": ...}`` text of the shipped data in the active language,
+    Indonesian when the language has none."""
+    if isinstance(value, dict):
+        language = (get_language() or "id")[:2]
+        return str(value.get(language) or value.get("id") or fallback)
+    return fallback if value is None else str(value)
 
 
 def localised(obj: models.Model, field: str) -> str:
@@ -65,9 +75,7 @@ class Framework(models.Model):
         return localised(self, "description")
 
     def level_name(self, level: int) -> str:
-        names = self.levels.get(str(level)) or {}
-        language = (get_language() or "id")[:2]
-        return names.get(language) or names.get("id") or str(level)
+        return bilingual(self.levels.get(str(level)) or {}, str(level))
 
     def maturity_of(self, score: float | None) -> int | None:
         """The maturity level (1–5) of a 0–100 score, from the framework's thresholds."""
@@ -80,10 +88,9 @@ class Framework(models.Model):
         return level
 
     def maturity_name(self, level: int | None) -> str:
-        language = (get_language() or "id")[:2]
         for entry in self.maturity:
             if entry["level"] == level:
-                return entry["name"].get(language) or entry["name"].get("id", "")
+                return bilingual(entry["name"])
         return ""
 
 
@@ -356,9 +363,7 @@ class Questionnaire(models.Model):
         ]
 
     def __str__(self) -> str:
-        names = self.document.get("name") or {}
-        language = (get_language() or "id")[:2]
-        return f"{names.get(language) or names.get('id') or self.code} ({self.version})"
+        return f"{bilingual(self.document.get('name') or {}, self.code)} ({self.version})"
 
 
 class ReadinessResponse(Provenance):

@@ -169,3 +169,35 @@ def parse_rows(
     if not rows and not problems:
         problems.append(Problem(2, "", _("The file has a header but no rows.")))
     return rows, problems
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_bytes(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> bytes:
+    """A CSV download: UTF-8 with a byte-order mark (so spreadsheets read it as UTF-8),
+    missing values as empty cells, formula-like text neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Iterable[Any]]]]) -> bytes:
+    """An XLSX download with one sheet per ``(name, rows)``, formula-like text neutralised."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for name, rows in sheets:
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append([safe_cell(cell) for cell in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

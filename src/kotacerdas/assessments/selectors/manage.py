@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +12,7 @@ from kotacerdas.regions.models import Region
 from kotacerdas.regions.selectors import RegionFilters, search_regions
 
 from ..models import Computation, Cycle, IndicatorValue, Node, Result, ValueUpload
-from ..services.values import ImportPlan, plan_import, safe_cell
+from ..services.values import ImportPlan, plan_import
 
 __all__ = [
     "CycleRow",
@@ -30,7 +28,6 @@ __all__ = [
     "ranking_top",
     "region_coverage",
     "region_values",
-    "results_file",
     "results_table",
     "upload_plan",
 ]
@@ -281,27 +278,5 @@ def results_table(computation: Computation) -> tuple[list[str], list[list[Any]]]
             result = results.get(node.pk)
             row += [result.score if result else None, result.rank if result else None]
         row.append(computation.is_demo)
-        rows.append([safe_cell(cell) for cell in row])
+        rows.append(row)
     return header, rows
-
-
-def results_file(computation: Computation, fmt: str) -> bytes:
-    """The results table as CSV (UTF-8 with BOM, for spreadsheets) or XLSX."""
-    header, rows = results_table(computation)
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(["" if cell is None else cell for cell in row])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("results")
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

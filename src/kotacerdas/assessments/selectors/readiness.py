@@ -21,13 +21,12 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kotacerdas import charts
 from kotacerdas.regions.models import Region
 
-from ..models import Questionnaire, ReadinessResponse
+from ..models import Questionnaire, ReadinessResponse, bilingual
 
 __all__ = [
     "AspectOutline",
@@ -52,14 +51,6 @@ __all__ = [
 
 WEAKEST = 2
 STATUSES = ("submitted", "draft", "demo", "missing")
-
-
-def _text(value: Any) -> str:
-    """A bilingual ``{id, en}`` text in the active language, Indonesian by default."""
-    if isinstance(value, dict):
-        language = (get_language() or "id")[:2]
-        return str(value.get(language) or value.get("id") or "")
-    return "" if value is None else str(value)
 
 
 # --- the questionnaire ---------------------------------------------------------------------
@@ -115,26 +106,28 @@ class QuestionnaireOutline:
 def questionnaire_outline(questionnaire: Questionnaire) -> QuestionnaireOutline:
     """The questionnaire's dimensions, aspects, questions and scale in the active language."""
     document = questionnaire.document
-    scale = {int(entry["level"]): _text(entry["name"]) for entry in document.get("scale", [])}
+    scale = {int(entry["level"]): bilingual(entry["name"]) for entry in document.get("scale", [])}
     dimensions = tuple(
         DimensionOutline(
             code=dimension["code"],
-            name=_text(dimension["name"]),
+            name=bilingual(dimension["name"]),
             aspects=tuple(
                 AspectOutline(
                     code=aspect["code"],
-                    name=_text(aspect["name"]),
+                    name=bilingual(aspect["name"]),
                     questions=tuple(
                         QuestionOutline(
                             code=question["code"],
-                            text=_text(question["text"]),
+                            text=bilingual(question["text"]),
                             levels=tuple(
                                 LevelOutline(
-                                    level=level, name=scale.get(level, ""), descriptor=_text(text)
+                                    level=level,
+                                    name=scale.get(level, ""),
+                                    descriptor=bilingual(text),
                                 )
                                 for level, text in enumerate(question["levels"], start=1)
                             ),
-                            evidence=_text(question.get("evidence")),
+                            evidence=bilingual(question.get("evidence")),
                         )
                         for question in aspect["questions"]
                     ),
@@ -145,7 +138,7 @@ def questionnaire_outline(questionnaire: Questionnaire) -> QuestionnaireOutline:
         for dimension in document.get("dimensions", [])
     )
     return QuestionnaireOutline(
-        name=_text(document.get("name")) or questionnaire.code,
+        name=bilingual(document.get("name")) or questionnaire.code,
         version=questionnaire.version,
         scale=scale,
         dimensions=dimensions,

@@ -24,7 +24,13 @@ from django.utils.translation import gettext as _
 from kotacerdas.core import audit
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.core.services import require
-from kotacerdas.core.tabular import ImportRejected, Problem, decode
+from kotacerdas.core.tabular import (
+    ImportRejected,
+    Problem,
+    csv_bytes,
+    decode,
+    xlsx_bytes,
+)
 from kotacerdas.regions.codes import normalise_region_code
 from kotacerdas.regions.models import Region
 
@@ -43,13 +49,6 @@ COLUMNS = (
 REQUIRED = ("region_code", "indicator_code", "value", "source")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 EARLIEST_YEAR = 2000
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -527,21 +526,8 @@ def template_file(cycle: Cycle, regions: Iterable[Region], fmt: str = "xlsx") ->
     """The import template as XLSX (values and indicator sheets) or CSV (UTF-8 with BOM)."""
     rows = template_rows(cycle, regions)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for row in rows:
-            writer.writerow(["" if v is None else safe_cell(v) for v in row])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("values")
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    about = book.create_sheet("indicators")
-    about.append(
+        return csv_bytes(COLUMNS, rows)
+    indicators = [
         [
             _("code"),
             _("name"),
@@ -552,23 +538,18 @@ def template_file(cycle: Cycle, regions: Iterable[Region], fmt: str = "xlsx") ->
             _("data source"),
             _("definition"),
         ]
-    )
+    ]
     for node in cycle.framework.nodes.filter(level=1).order_by("position"):
-        about.append(
+        indicators.append(
             [
-                safe_cell(v)
-                for v in (
-                    node.code,
-                    node.name,
-                    node.unit,
-                    _("higher is better") if node.direction > 0 else _("lower is better"),
-                    node.min_value,
-                    node.max_value,
-                    node.data_source,
-                    node.definition,
-                )
+                node.code,
+                node.name,
+                node.unit,
+                _("higher is better") if node.direction > 0 else _("lower is better"),
+                node.min_value,
+                node.max_value,
+                node.data_source,
+                node.definition,
             ]
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes([("values", [list(COLUMNS), *rows]), ("indicators", indicators)])

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kotacerdas import engine
-from kotacerdas.core.tabular import ImportRejected
+from kotacerdas.core.tabular import ImportRejected, csv_bytes, xlsx_bytes
 from kotacerdas.web.forms import attach_errors, form_page, form_view
 
 from .. import selectors
@@ -381,7 +381,11 @@ def computation_results(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
         return computation
     if computation.status != Computation.Status.DONE:
         raise Http404(_("A failed computation has no results."))
-    content = selectors.results_file(computation, fmt)
+    header, rows = selectors.results_table(computation)
+    if fmt == "csv":
+        content = csv_bytes(header, rows)
+    else:
+        content = xlsx_bytes([("results", [header, *rows])])
     name = f"kotacerdas-hasil-{computation.cycle.year}-{computation.pk}.{fmt}"
     return _download(content, name, fmt)
 

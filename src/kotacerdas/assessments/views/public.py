@@ -6,8 +6,6 @@ The index section of a region's page is drawn by the regions app from
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django import forms
@@ -18,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from kotacerdas.core.tabular import csv_bytes, xlsx_bytes
 from kotacerdas.regions.models import Province, Region
 
 from .. import presentation
 from ..models import Computation
 from ..selectors import public as selectors
-from ..services.values import safe_cell
 
 
 class RankingForm(forms.Form):
@@ -139,12 +137,10 @@ def _filename(computation: Computation, extension: str) -> str:
     return f"kotacerdas-index-{computation.cycle.year}{demo}.{extension}"
 
 
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
+def _bool_text(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return safe_cell(value)
+    return value
 
 
 @require_safe
@@ -152,14 +148,9 @@ def results_csv(request: HttpRequest, year: int) -> HttpResponse:
     """The published results of ``year`` as CSV (UTF-8 with a byte-order mark for Excel)."""
     computation = _published_or_404(year)
     header, rows = selectors.published_results_table(computation)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    response = HttpResponse(
-        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
+    # Open data: booleans as true/false, as other open-data portals write them.
+    rows = [[_bool_text(v) for v in row] for row in rows]
+    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(computation, "csv")}"'
     return response
 
@@ -167,30 +158,22 @@ def results_csv(request: HttpRequest, year: int) -> HttpResponse:
 @require_safe
 def results_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     """The published results of ``year`` as XLSX, with a sheet saying how they were made."""
-    from openpyxl import Workbook
-
     computation = _published_or_404(year)
     header, rows = selectors.published_results_table(computation)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("results")
-    sheet.append(header)
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    about = book.create_sheet("about")
     framework = computation.cycle.framework
-    about.append([_("Results of the %(framework)s") % {"framework": framework}])
-    about.append([_("Year"), computation.cycle.year])
-    about.append([_("Published"), computation.published_at.strftime("%Y-%m-%d")])
+    about: list[list[Any]] = [
+        [_("Results of the %(framework)s") % {"framework": framework}],
+        [_("Year"), computation.cycle.year],
+        [_("Published"), computation.published_at.strftime("%Y-%m-%d")],
+    ]
     if computation.is_demo:
         about.append(
             [_("DEMO"), _("Illustrative demo results computed from invented values, not official.")]
         )
-    for note in selectors.method_notes(computation):
-        about.append([safe_cell(note)])
-    out = io.BytesIO()
-    book.save(out)
+    about += [[note] for note in selectors.method_notes(computation)]
+    content = xlsx_bytes([("results", [header, *rows]), ("about", about)])
     response = HttpResponse(
-        out.getvalue(),
+        content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(computation, "xlsx")}"'
