@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kotacerdas.accounts",
     "kotacerdas.regions",
     "kotacerdas.assessments",
+    "kotacerdas.practices",
     "kotacerdas.web",
 ]
 
@@ -184,3 +185,11 @@ KOTACERDAS_TASKS = os.environ.get("KOTACERDAS_TASKS", "thread")
 
 # Years of demo indicator values that `kotacerdas setup` / `demo load` generate.
 KOTACERDAS_DEMO_YEARS = tuple(range(2019, 2026))
+
+# The address the platform is reached at, for links in e-mail.
+KOTACERDAS_BASE_URL = os.environ.get("KOTACERDAS_BASE_URL", "http://127.0.0.1:8000")
+
+# Practice attachments: documents and pictures only, each at most this many bytes.
+KOTACERDAS_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("KOTACERDAS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)

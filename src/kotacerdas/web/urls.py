@@ -20,6 +20,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("regions/", include("kotacerdas.regions.urls")),
     path("index/", include("kotacerdas.assessments.urls")),
+    path("practices/", include("kotacerdas.practices.urls")),
     path("accounts/", include("kotacerdas.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,2 @@
+"""Pages of the library: public reading and community actions (``public``), and the
+workflow of writing, reviewing and importing practices (``manage``)."""

@@ -1,0 +1,3 @@
+"""Writing, reviewing and importing practices."""
+
+urlpatterns: list = []
