@@ -11,7 +11,7 @@ from kotacerdas.accounts.models import Role
 from .factories import ProvinceFactory, RegionFactory, UserFactory
 
 # The index fixtures serve tests/assessments, tests/api and tests/browser alike.
-pytest_plugins = ["tests.assessments.fixtures"]
+pytest_plugins = ["tests.assessments.fixtures", "tests.practices.fixtures"]
 
 PASSWORD = "correct-horse-battery"
 
