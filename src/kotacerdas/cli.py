@@ -112,9 +112,17 @@ def _commands() -> list[tuple[str, str]]:
         ("tokens create", _("Create an API token for a user; the token is shown once")),
         ("tokens list", _("List a user's API tokens")),
         ("tokens revoke", _("Revoke an API token by its prefix")),
-        ("demo load", _("Load the labelled demo network, cohorts, heads, contacts and index")),
+        (
+            "demo load",
+            _("Load the labelled demo network, cohorts, heads, contacts, index, library"),
+        ),
         ("index compute", _("Compute a composite index from iMeta/iData files (COINr-exact)")),
         ("index uncertainty", _("Monte-Carlo uncertainty and sensitivity analysis from files")),
+        ("practices import", _("Import practices (JSON, XLSX, CSV) as drafts, all or nothing")),
+        ("practices export", _("Export the published practices as JSON, CSV or XLSX")),
+        ("practices search", _("Search the published practices")),
+        ("practices recommend", _("Recommend practices for a region, with reasons")),
+        ("practices reindex", _("Rebuild the practice search index")),
     ]
 
 

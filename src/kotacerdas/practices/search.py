@@ -73,7 +73,7 @@ def _cursor() -> Any:
 
 @functools.cache
 def _backend_class(vendor: str) -> type:
-    return textsearch.PostgresBackend if vendor == "postgresql" else textsearch.SqliteBackend
+    return textsearch.PostgresIndex if vendor == "postgresql" else textsearch.SQLiteIndex
 
 
 def backend() -> Any:

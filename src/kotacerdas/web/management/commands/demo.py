@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kotacerdas.assessments import demo as index_demo
+from kotacerdas.practices import demo as library_demo
 from kotacerdas.cli import KotaCerdasCommand, add_action, fail
 from kotacerdas.regions.demo import DemoLoadError, load_demo
 
@@ -22,10 +23,11 @@ class Command(KotaCerdasCommand):
         load = add_action(
             actions,
             "load",
-            help=_("Load the demo network, cohorts, heads, contacts and index values"),
+            help=_("Load the demo network, cohorts, heads, contacts, index values and practices"),
             description=_(
-                "Load the demo network, programme cohorts, heads of region, contacts and "
-                "indicator values for every region from 2019 to 2025 (a seeded model). "
+                "Load the demo network, programme cohorts, heads of region, contacts, "
+                "indicator values for every region from 2019 to 2025 (a seeded model) and "
+                "the illustrative practices of the library. "
                 "They are illustrative, labelled as demo, and attached to regions of the "
                 "registry, which must be loaded first. Running it again adds nothing."
             ),
@@ -46,6 +48,22 @@ class Command(KotaCerdasCommand):
         with self.progress(_("Index demo"), quiet=quiet) as progress:
             counts = index_demo.load(progress=progress)
         self.stdout.write(index_summary(counts))
+        with self.progress(_("Library demo"), quiet=quiet) as progress:
+            added_practices = library_demo.load(progress=progress)
+        self.stdout.write(library_summary(added_practices))
+
+
+def library_summary(counts: dict[str, int]) -> str:
+    """The one-line summary of the library demo."""
+    if not any(counts.values()):
+        return _("Library demo is already loaded; nothing was added.")
+    return (
+        _(
+            "Library demo added: %(practices)d published demo practice(s), %(replications)d "
+            "adoption(s), %(questions)d question(s)."
+        )
+        % counts
+    )
 
 
 def index_summary(counts: dict[str, int]) -> str:

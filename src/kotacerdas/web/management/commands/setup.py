@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kotacerdas.accounts.models import Role, User
 from kotacerdas.accounts.services import create_user
 from kotacerdas.assessments import demo as index_demo
+from kotacerdas.practices import demo as library_demo
 from kotacerdas.assessments.services.frameworks import load_shipped
 from kotacerdas.cli import KotaCerdasCommand, fail
 from kotacerdas.regions.demo import DemoLoadError, load_demo
@@ -20,6 +21,7 @@ from kotacerdas.regions.models import Region
 from kotacerdas.regions.services import sync_registry
 
 from .demo import index_summary as index_demo_summary
+from .demo import library_summary
 from .demo import summary as demo_summary
 
 DEMO_REGION_CODE = "53.71"
@@ -100,6 +102,9 @@ class Command(KotaCerdasCommand):
         with self.progress(_("Index demo"), quiet=quiet) as progress:
             counts = index_demo.load(progress=progress)
         self.stdout.write(index_demo_summary(counts))
+        with self.progress(_("Library demo"), quiet=quiet) as progress:
+            added_practices = library_demo.load(progress=progress)
+        self.stdout.write(library_summary(added_practices))
         self.create_demo_accounts()
 
     def create_demo_accounts(self) -> None:
