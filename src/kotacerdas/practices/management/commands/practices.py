@@ -98,7 +98,7 @@ class Command(KotaCerdasCommand):
             % {"count": len(created), "slugs": ", ".join(p.slug for p in created)}
         )
 
-    def do_export(self, *, format: str, out: Path, **options: Any) -> None:  # noqa: A002
+    def do_export(self, *, format: str, out: Path, **options: Any) -> None:
         practices = transfer.export_queryset()
         out.write_bytes(EXPORTERS[format](practices))
         self.stdout.write(

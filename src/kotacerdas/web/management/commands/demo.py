@@ -8,8 +8,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kotacerdas.assessments import demo as index_demo
-from kotacerdas.practices import demo as library_demo
 from kotacerdas.cli import KotaCerdasCommand, add_action, fail
+from kotacerdas.practices import demo as library_demo
 from kotacerdas.regions.demo import DemoLoadError, load_demo
 
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from kotacerdas.accounts.models import Role, User
 from kotacerdas.accounts.services import create_user
 from kotacerdas.assessments import demo as index_demo
-from kotacerdas.practices import demo as library_demo
 from kotacerdas.assessments.services.frameworks import load_shipped
 from kotacerdas.cli import KotaCerdasCommand, fail
+from kotacerdas.practices import demo as library_demo
 from kotacerdas.regions.demo import DemoLoadError, load_demo
 from kotacerdas.regions.management.commands.regions import summary as sync_summary
 from kotacerdas.regions.models import Region
