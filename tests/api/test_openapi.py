@@ -183,3 +183,104 @@ def test_docs_assets_are_served_locally(api, asset):
     assert response.status_code == 200
     assert len(content) > 1000 or asset == "swagger-ui-init.js"
     assert b"SwaggerUIBundle" in content or asset == "swagger-ui.css"
+
+
+# --- the best-practice library -------------------------------------------------------------
+# Its router is registered at /practices; the tests above read these sets when they run,
+# so they hold its endpoints, its optional-token read and its upload's own 422 too.
+
+PRACTICE_ENDPOINTS = {
+    ("get", "/api/v1/practices"),
+    ("post", "/api/v1/practices"),
+    ("get", "/api/v1/practices/network"),
+    ("get", "/api/v1/practices/recommendations/{region_code}"),
+    ("post", "/api/v1/practices/import"),
+    ("get", "/api/v1/practices/{slug}"),
+    ("put", "/api/v1/practices/{slug}"),
+    ("post", "/api/v1/practices/{slug}/submit"),
+    ("post", "/api/v1/practices/{slug}/review"),
+    ("post", "/api/v1/practices/{slug}/versions"),
+    ("post", "/api/v1/practices/{slug}/adopt"),
+    ("get", "/api/v1/practices/{slug}/questions"),
+    ("post", "/api/v1/practices/{slug}/questions"),
+    ("post", "/api/v1/practices/{slug}/questions/{question_id}/answers"),
+    ("get", "/api/v1/practices/{slug}/fit"),
+}
+ENDPOINTS |= PRACTICE_ENDPOINTS
+OPTIONAL_TOKEN |= {("get", "/api/v1/practices/{slug}")}
+OWN_ERROR_SCHEMA |= {("post", "/api/v1/practices/import", "422")}
+
+
+def test_openapi_lists_the_practice_endpoints_with_summaries(schema):
+    practices = {
+        (method, path): operation
+        for method, path, operation in operations(schema)
+        if path.startswith("/api/v1/practices")
+    }
+
+    assert set(practices) == PRACTICE_ENDPOINTS
+    assert {tuple(op["tags"]) for op in practices.values()} == {("practices",)}
+    summaries = {key: op["summary"] for key, op in practices.items()}
+    assert summaries[("get", "/api/v1/practices")] == "Search published practices"
+    assert summaries[("post", "/api/v1/practices/{slug}/review")] == "Review a submitted version"
+    assert summaries[("get", "/api/v1/practices/{slug}/fit")] == (
+        "Does a published practice fit a region?"
+    )
+    assert all(summary.strip() for summary in summaries.values())
+
+
+def test_openapi_practice_search_takes_every_facet_repeatable(schema):
+    from kotacerdas.practices.search import FACETS
+
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/practices"]["get"]["parameters"]}
+
+    assert list(parameters) == ["q", *FACETS, "page", "page_size"]
+    assert {name: parameters[name]["schema"]["type"] for name in FACETS} == dict.fromkeys(
+        FACETS, "array"
+    )
+    assert parameters["page_size"]["schema"]["maximum"] == 100
+
+
+def test_openapi_practice_bodies_list_choices_and_have_examples(schema):
+    components = schema["components"]["schemas"]
+    record = components["PracticeRecordIn"]
+
+    assert record["examples"][0]["outcomes"][0]["pad"] is True
+    assert record["properties"]["stage"]["enum"] == ["initiative", "trial", "applied"]
+    assert record["properties"]["pillars"]["items"]["enum"] == [
+        "GOV",
+        "BRD",
+        "ECO",
+        "LIV",
+        "SOC",
+        "ENV",
+    ]
+    assert components["PracticeReviewIn"]["properties"]["action"]["enum"] == [
+        "start",
+        "return",
+        "publish",
+    ]
+    assert set(components["PracticeCreateIn"]["required"]) >= {"title", "lead_region"}
+
+
+def test_openapi_component_names_belong_to_one_schema_each(schema):
+    """ninja names a component after its class: two routers' classes of the same name would
+    silently replace each other in the schema."""
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    owners: dict[str, set[str]] = {}
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("kotacerdas."):
+            owners.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+
+    shared = {
+        name: sorted(classes)
+        for name, classes in owners.items()
+        if name in schema["components"]["schemas"] and len(classes) > 1
+    }
+    assert shared == {}

@@ -115,3 +115,42 @@ def test_list_query_count_does_not_grow_with_items(api, django_assert_num_querie
     body = response.json()
     items = body["items"] if "items" in body else body.get("members", body.get("contacts"))
     assert len(items) == n
+
+
+# --- the best-practice library -------------------------------------------------------------
+
+
+def make_adopted_practices(n: int, officer, kupang, sumba, secretariat) -> None:
+    """n published practices of Kota Kupang, each adopted by Sumba Timur."""
+    from kotacerdas.practices import services
+
+    from ..practices.fixtures import make_practice, publish
+
+    for i in range(n):
+        practice = publish(make_practice(officer, kupang, title=f"Praktik Baik {i}"), secretariat)
+        services.record_adoption(actor=None, practice=practice, region=sumba, status="adopted")
+
+
+# (url, queries, the list in the answer that holds one row per practice)
+PRACTICE_CASES: dict[str, tuple[str, int, str]] = {
+    # the hits + provinces (facet labels) + outcomes (PAD effect) + reviews; the search
+    # index itself is read on the raw connection and not counted here
+    "practice search": ("/api/v1/practices", 4, "items"),
+    # adoption pairs + their regions, most replicated, sharers + their regions
+    "learning network": ("/api/v1/practices/network", 5, "most_replicated"),
+}
+
+
+@pytest.mark.parametrize("n", [1, 3])
+@pytest.mark.parametrize("case", list(PRACTICE_CASES))
+def test_practice_list_query_count_does_not_grow_with_items(
+    api, django_assert_num_queries, officer, kupang, sumba, secretariat, case, n
+):
+    url, queries, rows = PRACTICE_CASES[case]
+    make_adopted_practices(n, officer, kupang, sumba, secretariat)
+
+    with django_assert_num_queries(queries):
+        response = api.get(url)
+
+    assert response.status_code == 200
+    assert len(response.json()[rows]) == n
