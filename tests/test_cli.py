@@ -426,10 +426,12 @@ def test_demo_load_twice_adds_nothing_the_second_time(registry):
         "36 cohort member(s), 13 head(s) of region, 10 contact(s).\n"
         "Index demo added: 1 cycle(s) with 26434 demo value(s), 1 published computation(s), "
         "514 readiness self-assessment(s).\n"
+        "Library demo added: 48 published demo practice(s), 38 adoption(s), 9 question(s).\n"
     )
     assert second == (
         "Demo content is already loaded; nothing was added.\n"
         "Index demo is already loaded; nothing was added.\n"
+        "Library demo is already loaded; nothing was added.\n"
     )
     assert Network.objects.get().is_demo
     assert Membership.objects.filter(is_demo=False).count() == 0
@@ -470,6 +472,7 @@ def test_setup_prints_one_password_once():
         "Region registry already loaded (514 regions); --sync updates it.",
         "Demo content is already loaded; nothing was added.",
         "Index demo is already loaded; nothing was added.",
+        "Library demo is already loaded; nothing was added.",
         "Demo account(s) admin, officer.kupang already exist; their password is not shown "
         "again (kotacerdas changepassword USERNAME sets a new one).",
     ]
