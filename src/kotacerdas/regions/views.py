@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kotacerdas.assessments.presentation import region_index_context
+from kotacerdas.practices.presentation import region_practices_context
 from kotacerdas.web.forms import form_page, form_view
 
 from . import selectors, services
@@ -81,6 +82,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "profile": selectors.region_profile(region),
             "can_edit": request.user.has_perm("regions.edit_region_profile", region),
             "index": region_index_context(region),
+            "practices": region_practices_context(region, request.user),
         },
     )
 
