@@ -21,6 +21,7 @@ from kotacerdas.assessments.models import IndicatorValue, ReadinessResponse, Res
 from kotacerdas.assessments.selectors.public import (
     latest_published_computation,
     population_class,
+    published_computations,
 )
 from kotacerdas.regions.models import Region
 
@@ -58,8 +59,11 @@ def rupiah(amount: float | int | decimal.Decimal) -> str:
         (1e9, _("billion")),
         (1e6, _("million")),
     ):
-        if value >= size:
-            return f"{sign}Rp {number_format(round(value / size, 1), 1)} {label}"
+        # Judged after rounding too: 999,960,000 is "1.0 billion", not "1000.0 million"
+        # (below a million the amount is written out in full).
+        if value >= size or (size > 1e6 and round(value / size, 1) >= 1):
+            scaled = number_format(round(value / size, 1), 1, force_grouping=True)
+            return f"{sign}Rp {scaled} {label}"
     return f"{sign}Rp {number_format(round(value), 0, force_grouping=True)}"
 
 
@@ -96,10 +100,12 @@ class RegionFacts:
 def _latest_values(
     codes: Iterable[str], region_ids: Iterable[int] | None
 ) -> dict[tuple[int, str], IndicatorValue]:
-    """The latest stored value of each indicator code per region."""
-    queryset = IndicatorValue.objects.filter(indicator__code__in=list(codes)).select_related(
-        "indicator", "cycle"
-    )
+    """The latest public value of each indicator code per region: from a cycle with
+    published results (values of a cycle still being filled are not public)."""
+    published_cycles = published_computations().values("cycle_id")
+    queryset = IndicatorValue.objects.filter(
+        indicator__code__in=list(codes), cycle_id__in=published_cycles
+    ).select_related("indicator", "cycle")
     if region_ids is not None:
         queryset = queryset.filter(region_id__in=list(region_ids))
     latest: dict[tuple[int, str], IndicatorValue] = {}
@@ -119,7 +125,8 @@ def region_facts(region: Region) -> RegionFacts:
         facts.pillar_scores = {r.node.code: r.score for r in rows}
         if facts.pillar_scores:
             facts.results_year = computation.cycle.year
-            facts.results_demo = computation.cycle.is_demo
+            # A computation of demo values is demo even in a cycle that is not.
+            facts.results_demo = computation.is_demo
             facts.weak_pillars = sorted(
                 facts.pillar_scores, key=lambda c: (facts.pillar_scores[c], c)
             )[:WEAK_PILLARS]
@@ -129,7 +136,15 @@ def region_facts(region: Region) -> RegionFacts:
         if stated is not None and stated.pillars:
             facts.weak_pillars = list(stated.pillars)[:WEAK_PILLARS]
             facts.weak_source = "stated"
-    response = ReadinessResponse.objects.filter(region=region).order_by("-year").first()
+    # Only answers the region made public (submitted) or demo ones: a draft is withdrawn
+    # from the public profile, and advice pages are public.
+    response = (
+        ReadinessResponse.objects.filter(
+            Q(submitted_at__isnull=False) | Q(is_demo=True), region=region
+        )
+        .order_by("-year", "-questionnaire_id")
+        .first()
+    )
     if response is not None:
         facts.readiness = {
             code: int(answer["level"])

@@ -29,6 +29,14 @@ MAX_CONTACTS = 6
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EARLIEST_YEAR = 1990
 PAD_UNIT = "IDR"
+# More than any Indonesian budget (the state budget is a few thousand trillion rupiah), and
+# well inside the 64-bit integer the database stores amounts in.
+MAX_RUPIAH = 10**15
+# Outcome figures are stored with 4 decimal places in 20 digits; SQLite keeps them as
+# doubles (about 16 significant digits), and a double that rounds up to 10**16 no longer
+# reads back into the column's 20 digits. Figures below 10**15 are safe on both.
+OUTCOME_PLACES = decimal.Decimal("0.0001")
+OUTCOME_LIMIT = decimal.Decimal(10) ** 15
 
 
 @dataclass
@@ -232,10 +240,16 @@ class _Checker:
         except decimal.InvalidOperation:
             self.fail(path, _("“%(value)s” is not a number.") % {"value": value})
             return None
-        if not number.is_finite() or abs(number) >= decimal.Decimal(10) ** 16:
+        if not number.is_finite() or abs(number) >= OUTCOME_LIMIT:
             self.fail(path, _("“%(value)s” is not a usable number.") % {"value": value})
             return None
-        return number
+        # Rounded as the database will store it, so a value just below the limit cannot
+        # round up past the 20 digits the column holds.
+        rounded = number.quantize(OUTCOME_PLACES)
+        if abs(rounded) >= OUTCOME_LIMIT:
+            self.fail(path, _("“%(value)s” is not a usable number.") % {"value": value})
+            return None
+        return number if rounded == number else rounded
 
     def date(self, source, key, path) -> dt.date | None:
         value = source.get(key)
@@ -349,7 +363,7 @@ def _prerequisites(check: _Checker) -> list[PrerequisiteData]:
                 item, "description", f"{path}.description", required=True, max_length=300
             ),
             min_budget_idr=check.integer(
-                item, "min_budget_idr", f"{path}.min_budget_idr", minimum=0
+                item, "min_budget_idr", f"{path}.min_budget_idr", minimum=0, maximum=MAX_RUPIAH
             ),
             readiness=check.choice(
                 item, "readiness", f"{path}.readiness", taxonomy.readiness_codes(), required=False
@@ -396,6 +410,17 @@ def _contacts(check: _Checker) -> list[ContactData]:
     return result
 
 
+def _texts(check: _Checker, key: str, *, max_length: int | None = None) -> list[str]:
+    """A list of short texts, each checked like any text field (a NUL character would
+    otherwise reach the database, which PostgreSQL refuses)."""
+    values = []
+    for index, item in enumerate(check.items(check.record, key, key), start=1):
+        value = check.text({"v": item}, "v", f"{key}[{index}]", max_length=max_length)
+        if value:
+            values.append(value)
+    return values
+
+
 def parse_record(record: Mapping[str, Any], *, today: dt.date | None = None) -> PracticeData:
     """Check a practice record and return its content, or raise :class:`ContentInvalid`
     listing every problem."""
@@ -426,15 +451,10 @@ def parse_record(record: Mapping[str, Any], *, today: dt.date | None = None) -> 
         initiator=check.choice(record, "initiator", "initiator", Initiator.values),
         started_on=check.date(record, "started_on", "started_on"),
         applied_on=check.date(record, "applied_on", "applied_on"),
-        budget_idr=check.integer(record, "budget_idr", "budget_idr", minimum=0),
+        budget_idr=check.integer(record, "budget_idr", "budget_idr", minimum=0, maximum=MAX_RUPIAH),
         funding_sources=check.choices(record, "funding_sources", "funding_sources", Funding.values),
-        partner_regions=[
-            str(code).strip() for code in check.items(record, "partner_regions", "partner_regions")
-        ],
-        partner_organisations=[
-            str(name).strip()[:200]
-            for name in check.items(record, "partner_organisations", "partner_organisations")
-        ],
+        partner_regions=_texts(check, "partner_regions"),
+        partner_organisations=_texts(check, "partner_organisations", max_length=200),
         narrative={
             name: check.text(narrative_source, name, f"narrative.{name}", max_length=10000)
             for name in PracticeVersion.NARRATIVE

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core import audit
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.core.services import require
 from kotacerdas.regions.models import Region
 
 from .. import notifications, taxonomy
 from ..content import ContentInvalid, FieldProblem
 from ..models import Answer, Practice, Question, Replication, StatedPriorities
+from .library import require_rule
 
 MAX_TEXT = 4000
 
@@ -52,7 +52,7 @@ def record_adoption(
     is_demo: bool = False,
 ) -> Replication:
     """Record (or update) that ``region`` adopts ``practice``."""
-    require(actor, "practices.record_adoption", practice)
+    require_rule(actor, "practices.record_adoption", practice)
     if (
         actor is not None
         and getattr(actor, "role", "") == "officer"
@@ -64,18 +64,21 @@ def record_adoption(
     if region.pk == practice.lead_region_id:
         raise ContentInvalid([FieldProblem("region", _("A region cannot adopt its own practice."))])
     _check_dates(status, started_on, ended_on)
+    notes = _notes(notes)
     with transaction.atomic():
         replication = (
             Replication.objects.select_for_update().filter(practice=practice, region=region).first()
         )
         creating = replication is None
         if creating:
-            replication = Replication(practice=practice, region=region, is_demo=is_demo)
+            replication = Replication(practice=practice, region=region)
         before = {} if creating else audit.snapshot(replication)
+        # Recording over a demo adoption makes it the region's own (as readiness answers do).
+        replication.is_demo = is_demo
         replication.status = status
         replication.started_on = started_on
         replication.ended_on = ended_on
-        replication.notes = (notes or "").strip()[:MAX_TEXT]
+        replication.notes = notes
         replication.save()
         audit.record(
             actor=actor,
@@ -96,17 +99,21 @@ def update_adoption(
     ended_on: dt.date | None,
     notes: str,
 ) -> Replication:
-    require(actor, "practices.change_replication", replication)
+    require_rule(actor, "practices.change_replication", replication)
     _check_dates(status, started_on, ended_on)
+    notes = _notes(notes)
     with transaction.atomic():
         replication = (
             Replication.objects.select_for_update().select_related("region").get(pk=replication.pk)
         )
         before = audit.snapshot(replication)
+        if actor is not None:
+            # A person's update of a demo adoption makes it the region's own record.
+            replication.is_demo = False
         replication.status = status
         replication.started_on = started_on
         replication.ended_on = ended_on
-        replication.notes = (notes or "").strip()[:MAX_TEXT]
+        replication.notes = notes
         replication.save()
         audit.record(
             actor=actor,
@@ -118,10 +125,13 @@ def update_adoption(
     return replication
 
 
-def _text(value: str, field: str) -> str:
+def _text(value: str, field: str, *, required: bool = True) -> str:
     value = (value or "").strip()
-    if not value:
+    if required and not value:
         raise ContentInvalid([FieldProblem(field, _("This field is required."))])
+    if "\0" in value:
+        # PostgreSQL refuses NUL in text; say so instead of failing on save.
+        raise ContentInvalid([FieldProblem(field, _("The text contains a NUL character."))])
     if len(value) > MAX_TEXT:
         raise ContentInvalid(
             [FieldProblem(field, _("At most %(max)d characters.") % {"max": MAX_TEXT})]
@@ -129,9 +139,13 @@ def _text(value: str, field: str) -> str:
     return value
 
 
+def _notes(notes: str | None) -> str:
+    return _text(notes or "", "notes", required=False)
+
+
 def ask_question(*, actor: Any, practice: Practice, text: str) -> Question:
     """An officer of another region asks about a published practice; its owners hear."""
-    require(actor, "practices.ask_question", practice)
+    require_rule(actor, "practices.ask_question", practice)
     text = _text(text, "text")
     with transaction.atomic():
         question = Question.objects.create(
@@ -160,7 +174,7 @@ def ask_question(*, actor: Any, practice: Practice, text: str) -> Question:
 
 def answer_question(*, actor: Any, question: Question, text: str) -> Answer:
     practice = question.practice
-    require(actor, "practices.answer_question", practice)
+    require_rule(actor, "practices.answer_question", practice)
     text = _text(text, "text")
     with transaction.atomic():
         answer = Answer.objects.create(
@@ -192,7 +206,7 @@ def answer_question(*, actor: Any, question: Question, text: str) -> Answer:
 
 def set_priorities(*, actor: Any, region: Region, pillars: list[str]) -> StatedPriorities:
     """The pillars ``region`` wants to improve first, most important first."""
-    require(actor, "practices.set_priorities", region)
+    require_rule(actor, "practices.set_priorities", region)
     known = taxonomy.pillar_codes()
     unknown = [p for p in pillars if p not in known]
     if unknown:

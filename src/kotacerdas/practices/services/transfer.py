@@ -165,7 +165,9 @@ def _table(
         values = [_cell(c) for c in cells]
         if not any(v != "" for v in values):
             continue
-        if len(values) > len(names) and any(v != "" for v in values[len(names) :]):
+        # A value under no header would be dropped unseen (a workbook pads every row to
+        # its widest, so the header row is padded with blank names too).
+        if any(v != "" for i, v in enumerate(values) if i >= len(names) or not names[i]):
             problems.append(
                 Problem(number, label.strip(": "), _("This row has more cells than the header."))
             )
@@ -373,6 +375,16 @@ def plan_import(
                     _("Unknown region code “%(code)s”.") % {"code": code},
                 )
             )
+        elif region.retired_at is not None:
+            # As the indicator import does: a region merged or split away takes no new data.
+            problems.append(
+                _problem(
+                    source,
+                    index,
+                    "lead_region",
+                    _("Region %(code)s is retired from the registry.") % {"code": region.code},
+                )
+            )
         elif actor is not None and not actor.has_perm("practices.add_practice", region):
             problems.append(
                 _problem(
@@ -394,6 +406,17 @@ def plan_import(
             )
             for c in unknown
         ]
+        # Checked here as create_practice would, so the file is rejected with its row
+        # instead of failing half-way through the import.
+        if region is not None and region.code in data.partner_regions:
+            problems.append(
+                _problem(
+                    source,
+                    index,
+                    "partner_regions",
+                    _("The lead region cannot also be a partner."),
+                )
+            )
         if region is not None:
             plan.append((region, slug, data))
     if problems:
