@@ -392,7 +392,7 @@ def _fit_rows(report):
     return [(i.prerequisite.description, i.status, i.reason, i.need) for i in report.items]
 
 
-SUMBA_PAD = "Rp 112.8 billion (PAD per capita × population, 2024 (demo values))"
+SUMBA_PAD = "Rp 112.8 billion (PAD per capita × population, 2024, demo values)"
 
 
 def test_check_fit_of_the_fixture_practice_in_sumba(library):

@@ -249,7 +249,7 @@ def _budget_item(need: Prerequisite, facts: RegionFacts) -> FitItem:
         "share": number_format(round(share * 100, 2), 2),
         "pad": rupiah(yearly),
         "year": facts.fiscal_year,
-        "demo": _(" (demo values)") if facts.fiscal_demo else "",
+        "demo": _(", demo values") if facts.fiscal_demo else "",
     }
     reason = (
         _(

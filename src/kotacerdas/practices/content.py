@@ -27,6 +27,11 @@ MAX_OUTCOMES = 12
 MAX_PREREQUISITES = 12
 MAX_CONTACTS = 6
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Fixed paths beside ``/practices/<slug>/`` in the pages and the API: a practice with one
+# of these short names would be hidden behind them.
+RESERVED_SLUGS = frozenset(
+    {"adoptions", "attachments", "export", "for", "import", "manage", "network", "recommendations"}
+)
 EARLIEST_YEAR = 1990
 PAD_UNIT = "IDR"
 # More than any Indonesian budget (the state budget is a few thousand trillion rupiah), and

@@ -66,7 +66,9 @@ can_write_practice = is_secretariat | is_lead_officer
 # Creating: an officer creates for their own region (object: the Region), the
 # secretariat for any region.
 rules.add_perm("practices.add_practice", is_secretariat | is_officer_of_region)
-rules.add_perm("practices.import_practices", is_secretariat)
+# Importing: the secretariat for every region, an officer rows of their own region only
+# (checked row by row by the import).
+rules.add_perm("practices.import_practices", is_secretariat | is_officer)
 # Reading a version that is not published: its region and the secretariat.
 rules.add_perm("practices.view_version", is_published | can_write_practice)
 rules.add_perm("practices.edit_version", can_write_practice & is_editable)

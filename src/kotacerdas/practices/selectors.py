@@ -118,7 +118,8 @@ def review_queue() -> QuerySet[PracticeVersion]:
 
 
 def region_working_versions(region: Region) -> QuerySet[PracticeVersion]:
-    """The latest version of each practice the region leads, for its own officers."""
+    """The versions of the region's practices that are not superseded: the published one
+    and, when there is one, the newer version being written (callers keep the latest)."""
     return (
         PracticeVersion.objects.filter(practice__lead_region=region)
         .exclude(status__in=[Status.SUPERSEDED])

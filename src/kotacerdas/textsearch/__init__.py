@@ -1,9 +1,38 @@
-"""Text analysis for search, in plain Python (no Django).
+"""Indonesian-aware full-text search, in plain Python (no Django).
 
-For now this holds the folding used to search region names; the full Indonesian and
-English analysis for the practice library grows here.
+Analysis (:class:`Analyzer`): Indonesian and English tokens, stopwords removed before
+stemming (Sastrawi, Snowball), domain synonyms as concept tokens, query groups for a
+query of unknown language, highlighted snippets (:func:`highlight`).
+
+Storage (:class:`SQLiteIndex`, :class:`PostgresIndex`): the index lives in the
+application's database, written through a cursor the caller hands in, ranked by BM25 with
+the same scores on both backends, with facets, browsing and did-you-mean.
+
+Region-name folding (:func:`fold`, :func:`split_region_query`) lives here too.
 """
 
+from ._analysis import LANGUAGES, Analyzer, Language, QueryGroup, highlight
+from ._index import Document, Field, Hit, Schema, SearchIndex, SearchResult
 from ._names import RegionQuery, fold, split_region_query, strip_region_prefix
+from ._postgres import PostgresIndex
+from ._sqlite import SQLiteIndex
 
-__all__ = ["RegionQuery", "fold", "split_region_query", "strip_region_prefix"]
+__all__ = [
+    "LANGUAGES",
+    "Analyzer",
+    "Document",
+    "Field",
+    "Hit",
+    "Language",
+    "PostgresIndex",
+    "QueryGroup",
+    "RegionQuery",
+    "SQLiteIndex",
+    "Schema",
+    "SearchIndex",
+    "SearchResult",
+    "fold",
+    "highlight",
+    "split_region_query",
+    "strip_region_prefix",
+]

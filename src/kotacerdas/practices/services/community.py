@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,23 @@ def _check_dates(status: str, started_on: dt.date | None, ended_on: dt.date | No
         raise ContentInvalid(problems)
 
 
+def _locked_replication(practice: Practice, region: Region) -> tuple[Replication, bool]:
+    """The region's adoption record of the practice, locked; a new unsaved one when there is
+    none. Two first recordings at once cannot both insert: the loser of the unique
+    constraint reads and locks the winner's row instead of failing."""
+    existing = Replication.objects.select_for_update().filter(practice=practice, region=region)
+    replication = existing.first()
+    if replication is not None:
+        return replication, False
+    try:
+        with transaction.atomic():
+            return Replication.objects.create(
+                practice=practice, region=region, status="planned"
+            ), True
+    except IntegrityError:
+        return existing.get(), False
+
+
 def record_adoption(
     *,
     actor: Any,
@@ -66,12 +83,7 @@ def record_adoption(
     _check_dates(status, started_on, ended_on)
     notes = _notes(notes)
     with transaction.atomic():
-        replication = (
-            Replication.objects.select_for_update().filter(practice=practice, region=region).first()
-        )
-        creating = replication is None
-        if creating:
-            replication = Replication(practice=practice, region=region)
+        replication, creating = _locked_replication(practice, region)
         before = {} if creating else audit.snapshot(replication)
         # Recording over a demo adoption makes it the region's own (as readiness answers do).
         replication.is_demo = is_demo

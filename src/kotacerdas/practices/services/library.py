@@ -24,7 +24,7 @@ from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 
 from .. import notifications, search, taxonomy
-from ..content import ContentInvalid, FieldProblem, PracticeData
+from ..content import RESERVED_SLUGS, ContentInvalid, FieldProblem, PracticeData
 from ..models import (
     Attachment,
     Outcome,
@@ -66,7 +66,7 @@ def unique_slug(title: str, *, wanted: str = "") -> str:
     """``wanted`` if given and free, else a slug of the title with a number if needed."""
     base = (wanted or slugify(title)[:70].strip("-")) or "praktik"
     slug, number = base, 2
-    while Practice.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Practice.objects.filter(slug=slug).exists():
         slug = f"{base[:70]}-{number}"
         number += 1
     return slug
@@ -160,6 +160,14 @@ def create_practice(
     """A new practice of ``region`` with its first version as a draft."""
     require_rule(actor, "practices.add_practice", region)
     author = actor if getattr(actor, "is_authenticated", False) else None
+    if slug in RESERVED_SLUGS:
+        raise ContentInvalid(
+            [
+                FieldProblem(
+                    "slug", _("“%(slug)s” is reserved; choose another short name.") % {"slug": slug}
+                )
+            ]
+        )
     with transaction.atomic():
         if slug and Practice.objects.filter(slug=slug).exists():
             raise ContentInvalid(

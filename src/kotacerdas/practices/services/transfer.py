@@ -28,10 +28,10 @@ from kotacerdas.core.tabular import (
 from kotacerdas.regions.models import Region
 
 from .. import selectors
+from ..content import RESERVED_SLUGS, ContentInvalid, PracticeData, parse_record, record_of
 from ..content import SLUG as SLUG_PATTERN
-from ..content import ContentInvalid, PracticeData, parse_record, record_of
 from ..models import Practice, PracticeVersion
-from .library import create_practice
+from .library import create_practice, require_rule
 
 MAX_BYTES = 20 * 1024 * 1024
 LIST_SEPARATOR = ";"
@@ -325,7 +325,10 @@ def _problem(source: _Source, index: int, path: str, message: str) -> Problem:
 def plan_import(
     *, actor: Any, content: bytes, filename: str
 ) -> list[tuple[Region, str, PracticeData]]:
-    """Check every record; return what to create, or raise ImportRejected with every problem."""
+    """Check every record; return what to create, or raise ImportRejected with every problem.
+
+    The secretariat imports for every region, an officer only rows of their own region."""
+    require_rule(actor, "practices.import_practices")
     source = read_file(content, filename)
     regions = {r.code: r for r in Region.objects.all()}
     existing = set(
@@ -349,6 +352,15 @@ def plan_import(
                     index,
                     "slug",
                     _("A short name of lowercase letters, digits and hyphens is required."),
+                )
+            )
+        elif slug in RESERVED_SLUGS:
+            problems.append(
+                _problem(
+                    source,
+                    index,
+                    "slug",
+                    _("“%(slug)s” is reserved; choose another short name.") % {"slug": slug},
                 )
             )
         elif slug in existing:
