@@ -1014,7 +1014,8 @@ def get_recommendations(
     description=(
         "For the secretariat (every region) and officers (rows of their own region). "
         "A JSON, XLSX or CSV file in the shape of the library's export (XLSX: the sheets "
-        "`practices`, `outcomes`, `prerequisites` and `contacts` joined by `slug`), sent as multipart form data in the field `file`. With "
+        "`practices`, `outcomes`, `prerequisites` and `contacts` joined by `slug`), sent "
+        "as multipart form data in the field `file`. With "
         "`dry_run` true (the default) nothing is stored and the answer lists the practices "
         "the file would create. With `dry_run` false every practice is created as a draft "
         "of its lead region, or none is: a file with any problem is a 422 that lists every "
