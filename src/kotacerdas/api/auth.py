@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -25,3 +28,14 @@ class TokenAuth(HttpBearer):
         if user is None:
             raise TokenRejected()
         return user
+
+
+def _anonymous(request: HttpRequest) -> AnonymousUser:
+    return AnonymousUser()
+
+
+# TokenAuth answers None without an Authorization header (the anonymous viewer follows)
+# and raises for a token it does not accept, so a revoked token is never read as anonymous.
+OPTIONAL_AUTH = [TokenAuth(), _anonymous]
+# OpenAPI's way of saying "a bearer token, or none" (added to the TokenAuth requirement).
+OPTIONAL_SECURITY: dict[str, Any] = {"security": [{}]}

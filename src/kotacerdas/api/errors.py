@@ -27,6 +27,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from kotacerdas.core.tabular import ImportRejected
+
 logger = logging.getLogger("kotacerdas.api")
 
 FieldProblem = tuple[str | None, str]
@@ -239,3 +241,17 @@ def install(api: NinjaAPI) -> None:
         # Tell Django's listeners (error reporting, the test client) as Django would.
         signals.got_request_exception.send(sender=None, request=request)
         return respond(request, 500)
+
+
+def rejected_file(exc: ImportRejected) -> dict[str, Any]:
+    """The 422 body of a rejected file: every problem with its row and column."""
+    count = len(exc.problems)
+    body = error_body(
+        422,
+        _("The file was not imported: %(count)s problem(s); see the fields.") % {"count": count},
+        fields=[("file", problem.message) for problem in exc.problems],
+    )
+    for entry, problem in zip(body["error"]["fields"], exc.problems, strict=True):
+        entry["row"] = problem.row
+        entry["column"] = problem.column or None
+    return body

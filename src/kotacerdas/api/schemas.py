@@ -112,3 +112,49 @@ def paginate(rows: QuerySet[Any] | Sequence[Any], params: PageParams) -> dict[st
     """The ``{"count", "items"}`` of one page of ``rows``: two queries for a QuerySet."""
     count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     return {"count": count, "items": list(rows[params.offset : params.offset + params.limit])}
+
+
+class FileProblemOut(Schema):
+    """One problem of an uploaded file, or of another field of the request."""
+
+    field: str | None = Field(..., examples=["file"])
+    row: int | None = Field(
+        None, description="Row of the file (the header is row 1); null for the whole file."
+    )
+    column: str | None = Field(None, description="Column of the file.", examples=["value"])
+    message: str = Field(..., examples=["“abc” is not a number."])
+
+
+class UploadErrorBody(Schema):
+    status: int = Field(..., examples=[422])
+    code: str = Field(..., examples=["validation_error"])
+    message: str
+    fields: list[FileProblemOut]
+
+
+class UploadError(Schema):
+    """The API's error shape; the problems of a file also name their row and column."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "status": 422,
+                        "code": "validation_error",
+                        "message": "The file was not imported: 1 problem; see the fields.",
+                        "fields": [
+                            {
+                                "field": "file",
+                                "row": 3,
+                                "column": "value",
+                                "message": "“abc” is not a number.",
+                            }
+                        ],
+                    }
+                }
+            ]
+        }
+    )
+
+    error: UploadErrorBody

@@ -21,7 +21,6 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -29,9 +28,9 @@ from ninja import Field, File, Form, P, PathEx, Query, Router, Schema, Status, U
 from pydantic import ConfigDict, field_validator
 
 from kotacerdas import engine
-from kotacerdas.api.auth import TokenAuth
-from kotacerdas.api.errors import error_body
-from kotacerdas.api.schemas import MAX_ID, Error, Page, PageParams, paginate
+from kotacerdas.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY
+from kotacerdas.api.errors import rejected_file
+from kotacerdas.api.schemas import MAX_ID, Error, Page, PageParams, UploadError, paginate
 from kotacerdas.core.tabular import ImportRejected
 from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.api import RegionRef
@@ -63,17 +62,6 @@ READ_ERRORS: dict[int, Any] = {404: Error, 422: Error}
 WRITE_ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: Error}
 # Reads that show more to a signed-in viewer: a token is optional, but a bad one is a 401.
 VIEWER_ERRORS: dict[int, Any] = {401: Error, 404: Error, 422: Error}
-
-
-def _anonymous(request: HttpRequest) -> AnonymousUser:
-    return AnonymousUser()
-
-
-# TokenAuth answers None without an Authorization header (the anonymous viewer follows)
-# and raises for a token it does not accept, so a revoked token is never read as anonymous.
-OPTIONAL_AUTH = [TokenAuth(), _anonymous]
-# OpenAPI's way of saying "a bearer token, or none" (added to the TokenAuth requirement).
-OPTIONAL_SECURITY: dict[str, Any] = {"security": [{}]}
 
 
 # --- output schemas ------------------------------------------------------------------------
@@ -249,52 +237,6 @@ class ImportPlanOut(Schema):
     changes: list[ImportChangeOut] = Field(
         ..., description="Every row with a value: changed and new ones first, then by row."
     )
-
-
-class FileProblemOut(Schema):
-    """One problem of an uploaded file, or of another field of the request."""
-
-    field: str | None = Field(..., examples=["file"])
-    row: int | None = Field(
-        None, description="Row of the file (the header is row 1); null for the whole file."
-    )
-    column: str | None = Field(None, description="Column of the file.", examples=["value"])
-    message: str = Field(..., examples=["“abc” is not a number."])
-
-
-class UploadErrorBody(Schema):
-    status: int = Field(..., examples=[422])
-    code: str = Field(..., examples=["validation_error"])
-    message: str
-    fields: list[FileProblemOut]
-
-
-class UploadError(Schema):
-    """The API's error shape; the problems of a file also name their row and column."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "error": {
-                        "status": 422,
-                        "code": "validation_error",
-                        "message": "The file was not imported: 1 problem; see the fields.",
-                        "fields": [
-                            {
-                                "field": "file",
-                                "row": 3,
-                                "column": "value",
-                                "message": "“abc” is not a number.",
-                            }
-                        ],
-                    }
-                }
-            ]
-        }
-    )
-
-    error: UploadErrorBody
 
 
 class MethodOptionsOut(Schema):
@@ -721,20 +663,6 @@ def _computation(computation_id: int) -> Computation:
     return computation
 
 
-def _rejected(exc: ImportRejected) -> dict[str, Any]:
-    """The 422 body of a rejected file: every problem with its row and column."""
-    count = len(exc.problems)
-    body = error_body(
-        422,
-        _("The file was not imported: %(count)s problem(s); see the fields.") % {"count": count},
-        fields=[("file", problem.message) for problem in exc.problems],
-    )
-    for entry, problem in zip(body["error"]["fields"], exc.problems, strict=True):
-        entry["row"] = problem.row
-        entry["column"] = problem.column or None
-    return body
-
-
 _OPTION = re.compile(r"^-*")
 
 
@@ -923,7 +851,7 @@ def upload_cycle_values(
             )
             plan = values.apply_upload(actor=request.auth, stored=stored)
     except ImportRejected as exc:
-        return Status(422, _rejected(exc))
+        return Status(422, rejected_file(exc))
     return {
         "dry_run": dry_run,
         "applied": not dry_run,

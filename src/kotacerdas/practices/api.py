@@ -34,9 +34,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, P, PathEx, Query, Router, Schema, Status, UploadedFile
 from pydantic import AfterValidator, ConfigDict, field_validator
 
-from kotacerdas.api.errors import error_body
-from kotacerdas.api.schemas import Error, Page, PageParams, paginate
-from kotacerdas.assessments.api import OPTIONAL_AUTH, OPTIONAL_SECURITY, UploadError
+from kotacerdas.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY
+from kotacerdas.api.errors import rejected_file
+from kotacerdas.api.schemas import Error, Page, PageParams, UploadError, paginate
 from kotacerdas.core.rules import is_secretariat
 from kotacerdas.core.tabular import ImportRejected
 from kotacerdas.regions import selectors as region_selectors
@@ -873,20 +873,6 @@ def _cards(request: HttpRequest, hits: list[search.PracticeHit]) -> list[dict[st
     return cards
 
 
-def _rejected(exc: ImportRejected) -> dict[str, Any]:
-    """The 422 body of a rejected file: every problem with its row and column."""
-    count = len(exc.problems)
-    body = error_body(
-        422,
-        _("The file was not imported: %(count)s problem(s); see the fields.") % {"count": count},
-        fields=[("file", problem.message) for problem in exc.problems],
-    )
-    for entry, problem in zip(body["error"]["fields"], exc.problems, strict=True):
-        entry["row"] = problem.row
-        entry["column"] = problem.column or None
-    return body
-
-
 Slug = PathEx[str, P(description="Short name of the practice.", example="pajak-restoran-daring")]
 RegionCode = PathEx[str, P(description=CODE_DESCRIPTION, example="53.71")]
 QuestionId = PathEx[int, P(ge=1, le=MAX_BIGINT)]
@@ -1037,7 +1023,7 @@ def import_practices(
             created = transfer.import_practices(actor=request.auth, content=data, filename=filename)
             rows = [(p.slug, p.lead_region.code, p.versions.get().title) for p in created]
     except ImportRejected as exc:
-        return Status(422, _rejected(exc))
+        return Status(422, rejected_file(exc))
     return {
         "dry_run": dry_run,
         "applied": not dry_run,
