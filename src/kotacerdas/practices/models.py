@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kotacerdas.core.models import Provenance
 from kotacerdas.regions.models import Region
@@ -98,7 +99,7 @@ class PracticeVersion(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
+        SUBMITTED = "submitted", pgettext_lazy("practice status", "submitted")
         IN_REVIEW = "in_review", _("in review")
         RETURNED = "returned", _("returned")
         PUBLISHED = "published", _("published")
@@ -124,13 +125,15 @@ class PracticeVersion(models.Model):
     change_note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        pgettext_lazy("practice", "submitted"), null=True, blank=True
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.INDONESIAN
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     summary = models.TextField(_("summary"), help_text=_("At most 250 words."))
     pillars = models.JSONField(_("pillars"), default=list)
     sub_elements = models.JSONField(_("sub-elements"), default=list)
@@ -295,7 +298,7 @@ class Attachment(models.Model):
         PracticeVersion, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     content_type = models.CharField(_("type"), max_length=60)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
