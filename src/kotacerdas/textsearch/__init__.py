@@ -5,8 +5,20 @@ stemming (Sastrawi, Snowball), domain synonyms as concept tokens, query groups f
 query of unknown language, highlighted snippets (:func:`highlight`).
 
 Storage (:class:`SQLiteIndex`, :class:`PostgresIndex`): the index lives in the
-application's database, written through a cursor the caller hands in, ranked by BM25 with
-the same scores on both backends, with facets, browsing and did-you-mean.
+application's own database, written through cursors the caller hands in (so writes join
+the caller's transaction), ranked by FTS5's BM25 with the same scores on both backends,
+with facets, browsing and did-you-mean::
+
+    schema = Schema(
+        fields=(Field("title", boost=10.0), Field("summary", boost=5.0), Field("body")),
+        facets=("pillar", "province"),
+        prefix="practice_search",
+    )
+    index = SQLiteIndex(lambda: connection.connection.cursor(), schema)
+    index.create_schema()
+    index.index([Document(id=1, fields={"title": "Bank sampah"}, facets={...})])
+    result = index.search("pengelolaan sampah", filters={"province": ["53"]},
+                          facets=("pillar", "province"))
 
 Region-name folding (:func:`fold`, :func:`split_region_query`) lives here too.
 """
