@@ -171,6 +171,36 @@ def parse_rows(
     return rows, problems
 
 
+def read_workbook(content: bytes) -> dict[str, list[list[Any]]]:
+    """Every sheet of an XLSX file as rows of cell values, by sheet name (as written).
+
+    A file that is not a readable workbook is an :class:`ImportRejected` with one problem.
+    """
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise ImportRejected(
+            [
+                Problem(
+                    None,
+                    "",
+                    _("The file is not a readable XLSX workbook (%(error)s).") % {"error": exc},
+                )
+            ]
+        ) from None
+    try:
+        return {
+            name: [list(row) for row in book[name].iter_rows(values_only=True)]
+            for name in book.sheetnames
+        }
+    finally:
+        book.close()
+
+
 def safe_cell(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):

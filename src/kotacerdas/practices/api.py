@@ -39,10 +39,8 @@ from kotacerdas.api.errors import rejected_file
 from kotacerdas.api.schemas import Error, Page, PageParams, UploadError, paginate
 from kotacerdas.core.rules import is_secretariat
 from kotacerdas.core.tabular import ImportRejected
-from kotacerdas.regions import selectors as region_selectors
-from kotacerdas.regions.api import RegionRef
+from kotacerdas.regions.api import RegionRef, region_from_body, region_from_path
 from kotacerdas.regions.codes import normalise_region_code
-from kotacerdas.regions.models import Region
 
 from . import advice, content, search, selectors, services, taxonomy
 from .models import Practice, PracticeVersion, Question
@@ -728,35 +726,6 @@ def _parse(payload: PracticeRecordIn) -> content.PracticeData:
         return content.parse_record(payload.record())
 
 
-def _region(code: str, field: str) -> Region:
-    """The region of a path parameter or filter: 422 when malformed, 404 when unknown."""
-    try:
-        normalised = normalise_region_code(code)
-    except ValidationError as exc:
-        raise _invalid(field, exc.messages[0]) from exc
-    try:
-        return region_selectors.get_region(normalised)
-    except Region.DoesNotExist as exc:
-        raise Http404(_("No kabupaten/kota has the code %(code)s.") % {"code": normalised}) from exc
-
-
-def _region_in_body(code: str, field: str) -> Region:
-    """The current region named in a request body; any problem is a 422 on ``field``."""
-    try:
-        normalised = normalise_region_code(code)
-    except ValidationError as exc:
-        raise _invalid(field, exc.messages[0]) from exc
-    try:
-        region = region_selectors.get_region(normalised)
-    except Region.DoesNotExist:
-        region = None
-    if region is None or region.is_retired:
-        raise _invalid(
-            field, _("No current kabupaten/kota has the code %(code)s.") % {"code": normalised}
-        )
-    return region
-
-
 def _not_found(slug: str) -> Http404:
     return Http404(_("No practice has the short name “%(slug)s”.") % {"slug": slug})
 
@@ -950,7 +919,7 @@ def get_learning_network(request: HttpRequest) -> dict[str, Any]:
 def get_recommendations(
     request: HttpRequest, params: Query[RecommendationsIn], region_code: RegionCode
 ) -> dict[str, Any]:
-    region = _region(region_code, "region_code")
+    region = region_from_path(region_code, "region_code")
     facts, items = advice.recommend(region, limit=params.limit)
     return {
         "region": region,
@@ -1048,7 +1017,7 @@ def import_practices(
     ),
 )
 def create_practice(request: HttpRequest, payload: PracticeCreateIn) -> Status:
-    region = _region_in_body(payload.lead_region, "lead_region")
+    region = region_from_body(payload.lead_region, "lead_region")
     data = _parse(payload)
     with _content_checked():
         practice = services.create_practice(
@@ -1245,7 +1214,7 @@ def adopt_practice(request: HttpRequest, payload: PracticeAdoptionIn, slug: Slug
         _("Only a published practice can be adopted."),
     )
     if payload.region:
-        region = _region_in_body(payload.region, "region")
+        region = region_from_body(payload.region, "region")
     elif request.auth.region_id is not None:
         region = request.auth.region
     else:
@@ -1345,7 +1314,7 @@ def answer_practice_question(
 )
 def get_practice_fit(request: HttpRequest, params: Query[FitIn], slug: Slug) -> dict[str, Any]:
     practice = _published(slug)
-    region = _region(params.region, "region")
+    region = region_from_path(params.region, "region")
     report = advice.check_fit(practice, region)
     return {
         "slug": practice.slug,

@@ -44,6 +44,28 @@ OUTCOME_PLACES = decimal.Decimal("0.0001")
 OUTCOME_LIMIT = decimal.Decimal(10) ** 15
 
 
+# The plain facts of a practice's content (besides the narrative and the lists of outcomes,
+# prerequisites and contacts), in the order forms, files and comparisons show them.
+FACTS = (
+    "language",
+    "title",
+    "summary",
+    "pillars",
+    "sub_elements",
+    "sdgs",
+    "stage",
+    "form",
+    "digital",
+    "initiator",
+    "started_on",
+    "applied_on",
+    "budget_idr",
+    "funding_sources",
+    "partner_regions",
+    "partner_organisations",
+)
+
+
 @dataclass
 class OutcomeData:
     name: str
@@ -102,27 +124,8 @@ class PracticeData:
 
     def version_fields(self) -> dict[str, Any]:
         """The values of :class:`PracticeVersion`'s own columns."""
-        values = {
-            name: getattr(self, name)
-            for name in (
-                "language",
-                "title",
-                "summary",
-                "pillars",
-                "sub_elements",
-                "sdgs",
-                "stage",
-                "form",
-                "digital",
-                "initiator",
-                "started_on",
-                "applied_on",
-                "budget_idr",
-                "funding_sources",
-                "partner_organisations",
-                "change_note",
-            )
-        }
+        names = [name for name in FACTS if name != "partner_regions"] + ["change_note"]
+        values = {name: getattr(self, name) for name in names}
         values.update({name: self.narrative.get(name, "") for name in PracticeVersion.NARRATIVE})
         return values
 

@@ -25,7 +25,7 @@ from kotacerdas.regions.codes import normalise_code, normalise_region_code
 from kotacerdas.regions.models import Region
 
 from . import taxonomy
-from .content import MAX_CONTACTS, MAX_OUTCOMES, MAX_PREREQUISITES, FieldProblem
+from .content import FACTS, MAX_CONTACTS, MAX_OUTCOMES, MAX_PREREQUISITES, FieldProblem
 from .models import (
     Form,
     Funding,
@@ -231,27 +231,7 @@ class PracticeForm(forms.Form):
 
     def record(self) -> dict[str, Any]:
         data = self.cleaned_data
-        record = {
-            name: data.get(name)
-            for name in (
-                "language",
-                "title",
-                "summary",
-                "pillars",
-                "sub_elements",
-                "stage",
-                "form",
-                "digital",
-                "initiator",
-                "started_on",
-                "applied_on",
-                "budget_idr",
-                "funding_sources",
-                "partner_regions",
-                "partner_organisations",
-                "change_note",
-            )
-        }
+        record = {name: data.get(name) for name in (*FACTS, "change_note")}
         record["partner_organisations"] = [o for o in record["partner_organisations"] or [] if o]
         # Checkboxes come back in the page's order; keep the stored order of what stays
         # ticked, so saving an unchanged practice changes nothing.

@@ -481,19 +481,20 @@ def _invalid(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
 
 
-def _region(code: str) -> Region:
-    """The region of a path parameter: 422 for a malformed code, 404 for an unknown one."""
+def region_from_path(code: str, field: str = "code") -> Region:
+    """The region of a path or query parameter: 422 on ``field`` for a malformed code, 404
+    for an unknown one. Other apps' endpoints use it too."""
     try:
         normalised = normalise_region_code(code)
     except ValidationError as exc:
-        raise _invalid("code", exc.messages[0]) from exc
+        raise _invalid(field, exc.messages[0]) from exc
     try:
         return selectors.get_region(normalised)
     except Region.DoesNotExist as exc:
         raise Http404(_("No kabupaten/kota has the code %(code)s.") % {"code": normalised}) from exc
 
 
-def _region_in_body(code: str, field: str = "region") -> Region:
+def region_from_body(code: str, field: str = "region") -> Region:
     """The current region named in a request body; any problem is a 422 on ``field``."""
     try:
         normalised = normalise_region_code(code)
@@ -606,7 +607,7 @@ def list_regions(
     ),
 )
 def get_region(request: HttpRequest, code: RegionCode) -> RegionDetail:
-    region = _region(code)
+    region = region_from_path(code)
     profile = selectors.region_profile(region)
     return RegionDetail.model_validate(_RegionWithProfile(region, profile))
 
@@ -625,7 +626,7 @@ def get_region(request: HttpRequest, code: RegionCode) -> RegionDetail:
 def update_region_profile(
     request: HttpRequest, payload: RegionProfileIn, code: RegionCode
 ) -> Region:
-    region = _region(code)
+    region = region_from_path(code)
     values = payload.model_dump(exclude_unset=True)
     return services.update_region_profile(
         actor=request.auth,
@@ -647,7 +648,7 @@ def update_region_profile(
 def list_region_subdivisions(
     request: HttpRequest, page: Query[PageParams], code: RegionCode
 ) -> dict[str, Any]:
-    region = _region(code)
+    region = region_from_path(code)
     return paginate(selectors.subdivisions(region.code), page)
 
 
@@ -699,7 +700,7 @@ def list_district_villages(
 def list_region_contacts(
     request: HttpRequest, page: Query[PageParams], code: RegionCode
 ) -> dict[str, Any]:
-    return paginate(selectors.region_contacts(_region(code)), page)
+    return paginate(selectors.region_contacts(region_from_path(code)), page)
 
 
 @router.post(
@@ -711,7 +712,7 @@ def list_region_contacts(
     description="For an officer of that region or the secretariat.",
 )
 def create_region_contact(request: HttpRequest, payload: ContactIn, code: RegionCode) -> Status:
-    region = _region(code)
+    region = region_from_path(code)
     contact = services.save_contact(actor=request.auth, region=region, **payload.model_dump())
     return Status(201, contact)
 
@@ -730,7 +731,7 @@ def update_region_contact(
     code: RegionCode,
     contact_id: RowId,
 ) -> Contact:
-    region = _region(code)
+    region = region_from_path(code)
     contact = _contact(region, contact_id)
     values = _present(payload.model_dump(exclude_unset=True))
     return services.save_contact(actor=request.auth, region=region, contact=contact, **values)
@@ -746,7 +747,7 @@ def update_region_contact(
     "in the audit trail.",
 )
 def delete_region_contact(request: HttpRequest, code: RegionCode, contact_id: RowId) -> Status:
-    region = _region(code)
+    region = region_from_path(code)
     services.delete_contact(actor=request.auth, contact=_contact(region, contact_id))
     return Status(204, None)
 
@@ -842,7 +843,7 @@ def create_membership(
     slug: NetworkSlug,
 ) -> Status:
     network = _network(slug)
-    region = _region_in_body(payload.region)
+    region = region_from_body(payload.region)
     membership = services.save_membership(
         actor=request.auth,
         network=network,
@@ -961,7 +962,7 @@ def add_cohort_member(
     slug: CohortSlug,
 ) -> Status:
     cohort = _cohort(slug)
-    region = _region_in_body(payload.region)
+    region = region_from_body(payload.region)
     existed = CohortMember.objects.filter(cohort=cohort, region=region).exists()
     member = services.save_cohort_member(
         actor=request.auth, cohort=cohort, region=region, **payload.model_dump(exclude={"region"})

@@ -29,6 +29,7 @@ from kotacerdas.core.tabular import (
     Problem,
     csv_bytes,
     decode,
+    read_workbook,
     xlsx_bytes,
 )
 from kotacerdas.regions.codes import normalise_region_code
@@ -140,25 +141,8 @@ def read_records(content: bytes, filename: str) -> list[dict[str, Any]]:
 
 
 def _xlsx_rows(content: bytes) -> tuple[list[Any], list[list[Any]]]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ImportRejected(
-            [
-                Problem(
-                    None,
-                    "",
-                    _("The file is not a readable XLSX workbook (%(error)s).") % {"error": exc},
-                )
-            ]
-        ) from None
-    sheet = book["values"] if "values" in book.sheetnames else book.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    book.close()
+    sheets = read_workbook(content)
+    rows = sheets["values"] if "values" in sheets else next(iter(sheets.values()), [])
     return (rows[0] if rows else []), rows[1:]
 
 

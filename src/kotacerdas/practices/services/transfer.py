@@ -23,39 +23,20 @@ from kotacerdas.core.tabular import (
     Problem,
     csv_bytes,
     decode,
+    read_workbook,
     xlsx_bytes,
 )
 from kotacerdas.regions.models import Region
 
 from .. import selectors
-from ..content import RESERVED_SLUGS, ContentInvalid, PracticeData, parse_record, record_of
+from ..content import FACTS, RESERVED_SLUGS, ContentInvalid, PracticeData, parse_record, record_of
 from ..content import SLUG as SLUG_PATTERN
 from ..models import Practice, PracticeVersion
 from .library import create_practice, require_rule
 
 MAX_BYTES = 20 * 1024 * 1024
 LIST_SEPARATOR = ";"
-PRACTICE_COLUMNS = (
-    "slug",
-    "lead_region",
-    "language",
-    "title",
-    "summary",
-    "pillars",
-    "sub_elements",
-    "sdgs",
-    "stage",
-    "form",
-    "digital",
-    "initiator",
-    "started_on",
-    "applied_on",
-    "budget_idr",
-    "funding_sources",
-    "partner_regions",
-    "partner_organisations",
-    *PracticeVersion.NARRATIVE,
-)
+PRACTICE_COLUMNS = ("slug", "lead_region", *FACTS, *PracticeVersion.NARRATIVE)
 LIST_COLUMNS = {
     "pillars",
     "sub_elements",
@@ -179,27 +160,10 @@ def _table(
 
 
 def _read_xlsx(content: bytes, source: _Source, problems: list[Problem]) -> None:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ImportRejected(
-            [
-                Problem(
-                    None,
-                    "",
-                    _("The file is not a readable XLSX workbook (%(error)s).") % {"error": exc},
-                )
-            ]
-        ) from None
-    sheets = {}
-    for name in book.sheetnames:
-        rows = [list(r) for r in book[name].iter_rows(values_only=True)]
-        sheets[name.strip().lower()] = (rows[0] if rows else [], rows[1:])
-    book.close()
+    sheets = {
+        name.strip().lower(): (rows[0] if rows else [], rows[1:])
+        for name, rows in read_workbook(content).items()
+    }
     if "practices" not in sheets:
         raise ImportRejected([Problem(None, "", _("The workbook has no sheet named “practices”."))])
     source.kind = "xlsx"

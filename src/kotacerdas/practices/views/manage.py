@@ -33,6 +33,7 @@ from kotacerdas.core.rules import is_secretariat
 from kotacerdas.core.tabular import ImportRejected
 
 from .. import selectors, services, taxonomy
+from ..content import FACTS as CONTENT_FACTS
 from ..content import ContentInvalid, parse_record, record_of
 from ..forms import (
     AttachmentForm,
@@ -488,22 +489,8 @@ def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return parts
 
 
-FACTS = (
-    "language",
-    "pillars",
-    "sub_elements",
-    "sdgs",
-    "stage",
-    "form",
-    "digital",
-    "initiator",
-    "started_on",
-    "applied_on",
-    "budget_idr",
-    "funding_sources",
-    "partner_regions",
-    "partner_organisations",
-)
+# The facts compared field by field; title and summary get a word diff of their own.
+FACTS = tuple(name for name in CONTENT_FACTS if name not in ("title", "summary"))
 
 
 # Lists whose order carries no meaning: a new order is no change.
