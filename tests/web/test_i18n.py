@@ -1,5 +1,6 @@
 """Indonesian by default, English by a switch that persists; every catalogue is complete."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -75,3 +76,31 @@ def test_every_translatable_string_is_in_the_catalogue(tmp_path):
     committed = polib.pofile(str(LOCALE / "id/LC_MESSAGES/django.po"))
     missing = sorted({e.msgid for e in fresh} - {e.msgid for e in committed if e.translated()})
     assert missing == [], "untranslated strings; run `make messages` and translate them"
+
+
+@pytest.mark.unit
+def test_translation_functions_keep_names_that_makemessages_knows():
+    """xgettext finds ``_``, ``gettext_lazy``, ``pgettext`` ...; a string passed to an alias
+    such as ``_lazy`` is never extracted and stays English in every language."""
+    known = {
+        "_",
+        "gettext",
+        "gettext_lazy",
+        "ngettext",
+        "ngettext_lazy",
+        "pgettext",
+        "pgettext_lazy",
+        "npgettext",
+        "npgettext_lazy",
+        "gettext_noop",
+    }
+    aliases = re.compile(r"from django\.utils\.translation import ([^\n(]+)")
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        for names in aliases.findall(path.read_text("utf-8")):
+            for part in names.split(","):
+                alias = part.split(" as ")[-1].strip()
+                original = part.split(" as ")[0].strip()
+                if original in known and alias not in known:
+                    found.append(f"{path.relative_to(SRC)}: {part.strip()}")
+    assert found == []

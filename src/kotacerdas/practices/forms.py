@@ -19,7 +19,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kotacerdas.regions.codes import normalise_code, normalise_region_code
 from kotacerdas.regions.models import Region
@@ -41,33 +41,33 @@ from .services.transfer import MAX_BYTES as IMPORT_MAX_BYTES
 
 BLANK = [("", "—")]
 SDG_NAMES = (
-    _lazy("No poverty"),
-    _lazy("Zero hunger"),
-    _lazy("Good health and well-being"),
-    _lazy("Quality education"),
-    _lazy("Gender equality"),
-    _lazy("Clean water and sanitation"),
-    _lazy("Affordable and clean energy"),
-    _lazy("Decent work and economic growth"),
-    _lazy("Industry, innovation and infrastructure"),
-    _lazy("Reduced inequalities"),
-    _lazy("Sustainable cities and communities"),
-    _lazy("Responsible consumption and production"),
-    _lazy("Climate action"),
-    _lazy("Life below water"),
-    _lazy("Life on land"),
-    _lazy("Peace, justice and strong institutions"),
-    _lazy("Partnerships for the goals"),
+    gettext_lazy("No poverty"),
+    gettext_lazy("Zero hunger"),
+    gettext_lazy("Good health and well-being"),
+    gettext_lazy("Quality education"),
+    gettext_lazy("Gender equality"),
+    gettext_lazy("Clean water and sanitation"),
+    gettext_lazy("Affordable and clean energy"),
+    gettext_lazy("Decent work and economic growth"),
+    gettext_lazy("Industry, innovation and infrastructure"),
+    gettext_lazy("Reduced inequalities"),
+    gettext_lazy("Sustainable cities and communities"),
+    gettext_lazy("Responsible consumption and production"),
+    gettext_lazy("Climate action"),
+    gettext_lazy("Life below water"),
+    gettext_lazy("Life on land"),
+    gettext_lazy("Peace, justice and strong institutions"),
+    gettext_lazy("Partnerships for the goals"),
 )
 NARRATIVE_HELP = {
-    "situation": _lazy("What was the problem, and for whom, before the practice started?"),
-    "objectives": _lazy("What did the region set out to achieve, and how?"),
-    "resources": _lazy("Budget, funding sources, staff, partners and technology used."),
-    "process": _lazy("The steps taken, in order, and who took them."),
-    "results": _lazy("What changed, with figures; give the figures as outcomes below too."),
-    "sustainability": _lazy("How it keeps going: regulation, budget lines, staff, revenue."),
-    "lessons": _lazy("What worked, what did not, what you would do differently."),
-    "transferability": _lazy("What another region needs to adopt it."),
+    "situation": gettext_lazy("What was the problem, and for whom, before the practice started?"),
+    "objectives": gettext_lazy("What did the region set out to achieve, and how?"),
+    "resources": gettext_lazy("Budget, funding sources, staff, partners and technology used."),
+    "process": gettext_lazy("The steps taken, in order, and who took them."),
+    "results": gettext_lazy("What changed, with figures; give the figures as outcomes below too."),
+    "sustainability": gettext_lazy("How it keeps going: regulation, budget lines, staff, revenue."),
+    "lessons": gettext_lazy("What worked, what did not, what you would do differently."),
+    "transferability": gettext_lazy("What another region needs to adopt it."),
 }
 TEXT = forms.TextInput
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
@@ -137,7 +137,7 @@ class PracticeForm(forms.Form):
     summary = _text(
         _field_label(PracticeVersion, "summary"),
         multiline=True,
-        help_text=_lazy("At most 250 words: what the practice is and what it achieved."),
+        help_text=gettext_lazy("At most 250 words: what the practice is and what it achieved."),
     )
     language = forms.ChoiceField(
         label=_field_label(PracticeVersion, "language"), choices=Language.choices, required=False
@@ -146,24 +146,24 @@ class PracticeForm(forms.Form):
     form = _choice(_field_label(PracticeVersion, "form"), Form.choices)
     initiator = _choice(_field_label(PracticeVersion, "initiator"), Initiator.choices)
     digital = forms.BooleanField(
-        label=_lazy("Digital: the practice relies on information technology"), required=False
+        label=gettext_lazy("Digital: the practice relies on information technology"), required=False
     )
     started_on = forms.CharField(
         label=_field_label(PracticeVersion, "started_on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_lazy("YYYY-MM-DD"),
+        help_text=gettext_lazy("YYYY-MM-DD"),
     )
     applied_on = forms.CharField(
         label=_field_label(PracticeVersion, "applied_on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_lazy("YYYY-MM-DD"),
+        help_text=gettext_lazy("YYYY-MM-DD"),
     )
     pillars = _checkboxes(_field_label(PracticeVersion, "pillars"))
     sub_elements = _checkboxes(
         _field_label(PracticeVersion, "sub_elements"),
-        help_text=_lazy("Each sub-element belongs to one of the pillars ticked above."),
+        help_text=gettext_lazy("Each sub-element belongs to one of the pillars ticked above."),
     )
     sdgs = _checkboxes(
         _field_label(PracticeVersion, "sdgs"),
@@ -175,19 +175,21 @@ class PracticeForm(forms.Form):
         label=_field_label(PracticeVersion, "budget_idr"),
         required=False,
         widget=TEXT(attrs=WHOLE),
-        help_text=_lazy("A whole number of rupiah, e.g. 850000000 or 850.000.000."),
+        help_text=gettext_lazy("A whole number of rupiah, e.g. 850000000 or 850.000.000."),
     )
     funding_sources = _checkboxes(
         _field_label(PracticeVersion, "funding_sources"), choices=Funding.choices
     )
     partner_regions = _text(
         _field_label(PracticeVersion, "partner_regions"),
-        help_text=_lazy("Kemendagri codes of partner regions, separated by commas: 53.11, 53.12."),
+        help_text=gettext_lazy(
+            "Kemendagri codes of partner regions, separated by commas: 53.11, 53.12."
+        ),
     )
     partner_organisations = _text(
         _field_label(PracticeVersion, "partner_organisations"),
         multiline=True,
-        help_text=_lazy("One organisation per line."),
+        help_text=gettext_lazy("One organisation per line."),
     )
     situation = _text(_field_label(PracticeVersion, "situation"), multiline=True)
     objectives = _text(_field_label(PracticeVersion, "objectives"), multiline=True)
@@ -200,7 +202,7 @@ class PracticeForm(forms.Form):
     change_note = _text(
         _field_label(PracticeVersion, "change_note"),
         maxlength=300,
-        help_text=_lazy("For the reviewers: what changed in this version and why."),
+        help_text=gettext_lazy("For the reviewers: what changed in this version and why."),
     )
 
     # Fields that are not part of the record (the create form's lead region and slug).
@@ -262,15 +264,17 @@ class NewPracticeForm(PracticeForm):
     """The first version of a new practice; the secretariat also chooses its lead region."""
 
     slug = forms.SlugField(
-        label=_lazy("Short name in the address (optional)"),
+        label=gettext_lazy("Short name in the address (optional)"),
         required=False,
         max_length=80,
-        help_text=_lazy("Lowercase letters, digits and hyphens; made from the title when empty."),
+        help_text=gettext_lazy(
+            "Lowercase letters, digits and hyphens; made from the title when empty."
+        ),
     )
     lead_region = forms.CharField(
-        label=_lazy("Lead region (Kemendagri code)"),
+        label=gettext_lazy("Lead region (Kemendagri code)"),
         max_length=20,
-        help_text=_lazy("The kabupaten or kota whose practice this is, e.g. 53.71."),
+        help_text=gettext_lazy("The kabupaten or kota whose practice this is, e.g. 53.71."),
     )
 
     OUTSIDE_RECORD = ("slug", "lead_region")
@@ -309,9 +313,9 @@ class OutcomeForm(forms.Form):
     )
     source = _text(_field_label(Outcome, "source"), maxlength=500)
     pad = forms.BooleanField(
-        label=_lazy("PAD"),
+        label=gettext_lazy("PAD"),
         required=False,
-        help_text=_lazy("Own-source revenue (PAD) in rupiah; the unit is then IDR."),
+        help_text=gettext_lazy("Own-source revenue (PAD) in rupiah; the unit is then IDR."),
     )
 
     def clean_baseline(self) -> str:
@@ -361,9 +365,9 @@ OutcomeFormSet = _formset(OutcomeForm, MAX_OUTCOMES)
 PrerequisiteFormSet = _formset(PrerequisiteForm, MAX_PREREQUISITES)
 ContactFormSet = _formset(ContactForm, MAX_CONTACTS)
 ROWS = {
-    "outcomes": (OutcomeFormSet, _lazy("Outcome")),
-    "prerequisites": (PrerequisiteFormSet, _lazy("Prerequisite")),
-    "contacts": (ContactFormSet, _lazy("Contact")),
+    "outcomes": (OutcomeFormSet, gettext_lazy("Outcome")),
+    "prerequisites": (PrerequisiteFormSet, gettext_lazy("Prerequisite")),
+    "contacts": (ContactFormSet, gettext_lazy("Contact")),
 }
 _ROW_PATH = re.compile(r"^(?P<rows>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<field>\w+))?$")
 
@@ -540,13 +544,14 @@ class ReviewForm(forms.Form):
     """The secretariat's checklist: a 1–5 score on each of the juries' criteria."""
 
     verified = forms.BooleanField(
-        label=_lazy("Evidence verified: the outcome figures match their sources"), required=False
+        label=gettext_lazy("Evidence verified: the outcome figures match their sources"),
+        required=False,
     )
     comment = forms.CharField(
-        label=_lazy("Comment to the region"),
+        label=gettext_lazy("Comment to the region"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_lazy("Required when you return the practice: say what needs to change."),
+        help_text=gettext_lazy("Required when you return the practice: say what needs to change."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -582,11 +587,11 @@ class ReviewForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    title = forms.CharField(label=_lazy("Title"), required=False, max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), required=False, max_length=200)
     file = forms.FileField(
-        label=_lazy("File"),
-        help_text=_lazy("A PDF or an image (PNG, JPEG, WebP)."),
-        error_messages={"required": _lazy("Choose a file to attach.")},
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("A PDF or an image (PNG, JPEG, WebP)."),
+        error_messages={"required": gettext_lazy("Choose a file to attach.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -597,15 +602,17 @@ class AttachmentForm(forms.Form):
 
 class NewVersionForm(forms.Form):
     change_note = forms.CharField(
-        label=_lazy("What will change (optional)"), required=False, max_length=300
+        label=gettext_lazy("What will change (optional)"), required=False, max_length=300
     )
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("Practices file"),
-        help_text=_lazy("JSON, XLSX (the template's four sheets) or UTF-8 CSV; at most 20 MB."),
-        error_messages={"required": _lazy("Choose a file to import.")},
+        label=gettext_lazy("Practices file"),
+        help_text=gettext_lazy(
+            "JSON, XLSX (the template's four sheets) or UTF-8 CSV; at most 20 MB."
+        ),
+        error_messages={"required": gettext_lazy("Choose a file to import.")},
     )
 
     def clean_file(self) -> tuple[bytes, str]:

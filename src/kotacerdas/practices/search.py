@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kotacerdas import textsearch
 from kotacerdas.regions.models import Province, Region
@@ -229,23 +229,23 @@ def facet_title(name: str) -> str:
 
 
 FACET_TITLES = {
-    "pillar": _lazy("Pillar"),
-    "province": _lazy("Province"),
-    "kind": _lazy("Region kind"),
-    "stage": _lazy("Stage"),
-    "digital": _lazy("Digital"),
-    "sdg": _lazy("SDG"),
-    "funding": _lazy("Funding source"),
-    "cost_band": _lazy("Budget"),
-    "year": _lazy("Year started"),
-    "verified": _lazy("Evidence verified"),
+    "pillar": gettext_lazy("Pillar"),
+    "province": gettext_lazy("Province"),
+    "kind": gettext_lazy("Region kind"),
+    "stage": gettext_lazy("Stage"),
+    "digital": gettext_lazy("Digital"),
+    "sdg": gettext_lazy("SDG"),
+    "funding": gettext_lazy("Funding source"),
+    "cost_band": gettext_lazy("Budget"),
+    "year": gettext_lazy("Year started"),
+    "verified": gettext_lazy("Evidence verified"),
 }
 COST_BAND_LABELS = {
-    "lt100m": _lazy("under Rp 100 million"),
-    "100m-1b": _lazy("Rp 100 million – 1 billion"),
-    "1b-5b": _lazy("Rp 1 – 5 billion"),
-    "gte5b": _lazy("Rp 5 billion or more"),
-    "unknown": _lazy("not stated"),
+    "lt100m": gettext_lazy("under Rp 100 million"),
+    "100m-1b": gettext_lazy("Rp 100 million – 1 billion"),
+    "1b-5b": gettext_lazy("Rp 1 – 5 billion"),
+    "gte5b": gettext_lazy("Rp 5 billion or more"),
+    "unknown": gettext_lazy("not stated"),
 }
 
 
@@ -266,9 +266,9 @@ def facet_label(name: str, value: str, provinces: dict[str, str]) -> str:
     if name == "cost_band":
         return str(COST_BAND_LABELS.get(value, value))
     if name in ("digital", "verified"):
-        return str(_lazy("yes")) if value == "yes" else str(_lazy("no"))
+        return str(gettext_lazy("yes")) if value == "yes" else str(gettext_lazy("no"))
     if name == "sdg":
-        return str(_lazy("SDG %(number)s") % {"number": value})
+        return str(gettext_lazy("SDG %(number)s") % {"number": value})
     return value
 
 
