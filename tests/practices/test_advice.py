@@ -725,3 +725,29 @@ def test_rupiah_in_english_and_indonesian(amount, english, indonesian_number):
         sign = "−" if amount < 0 else ""
         expected = f"{sign}Rp {number}" + (f" {gettext(unit)}" if unit else "")
         assert advice.rupiah(amount) == expected
+
+
+@pytest.mark.integration
+def test_recommend_spreads_the_list_over_the_weak_pillars(officer, kupang, secretariat, sumba):
+    """Three practices for the weakest pillar and one for the second: the second pillar's
+    practice comes third, not last, though each of the others scores higher."""
+    services.set_priorities(actor=None, region=sumba, pillars=["LIV", "SOC"])
+    for title, pillar, sub in (
+        ("A Puskesmas Keliling", "LIV", "LIV.HEA"),
+        ("B Posyandu Daring", "LIV", "LIV.HEA"),
+        ("C Ambulans Desa", "LIV", "LIV.HEA"),
+        ("D Karang Taruna Digital", "SOC", "SOC.COM"),
+    ):
+        publish(
+            make_practice(officer, kupang, title=title, pillars=[pillar], sub_elements=[sub]),
+            secretariat,
+        )
+
+    _facts, items = advice.recommend(sumba)
+
+    assert [(r.practice.published_version.title, r.pillars, r.score) for r in items] == [
+        ("A Puskesmas Keliling", ["LIV"], 8.771),
+        ("B Posyandu Daring", ["LIV"], 8.771),
+        ("D Karang Taruna Digital", ["SOC"], 6.771),
+        ("C Ambulans Desa", ["LIV"], 8.771),
+    ]

@@ -38,6 +38,9 @@ FISCAL_CLASSES = ((10.0, "low"), (20.0, "medium"))
 BUDGET_FITS = 0.01
 BUDGET_STRETCH = 0.05
 WEAK_PILLARS = 3
+# How much each practice already recommended for a weak pillar discounts the next one for
+# that pillar: about one similarity fact, so a close match still comes first.
+SPREAD = 1.5
 
 
 def fiscal_class(pad_share: float | None) -> str:
@@ -390,6 +393,10 @@ def recommend(
     most), for being from a region of the same kind, population class and fiscal
     capacity, for evidence the secretariat verified, for a PAD effect, and for being
     adopted elsewhere. Practices the region already adopts are left out.
+
+    The list is then spread over the weak pillars: each practice already chosen for the
+    same weak pillar lowers the next one's claim by ``SPREAD`` points (its stored score
+    stays as computed), so the weakest pillar leads without filling the whole list.
     """
     facts = facts or region_facts(region)
     adopted = set(
@@ -439,7 +446,30 @@ def recommend(
             )
         )
     ranked.sort(key=lambda r: (-r.score, r.practice.published_version.title, r.practice.pk))
-    return facts, ranked[:limit]
+    return facts, _spread(ranked, limit)
+
+
+def _spread(ranked: list[Recommendation], limit: int) -> list[Recommendation]:
+    """Pick greedily, discounting a practice by ``SPREAD`` for every practice already
+    picked for the same (first matched) weak pillar; ties keep the ranked order."""
+    chosen: list[Recommendation] = []
+    taken: dict[str, int] = {}
+    rest = list(ranked)
+    while rest and len(chosen) < limit:
+        best = max(
+            range(len(rest)),
+            key=lambda i: (
+                rest[i].score - SPREAD * taken.get(rest[i].pillars[0], 0)
+                if rest[i].pillars
+                else rest[i].score,
+                -i,
+            ),
+        )
+        pick = rest.pop(best)
+        if pick.pillars:
+            taken[pick.pillars[0]] = taken.get(pick.pillars[0], 0) + 1
+        chosen.append(pick)
+    return chosen
 
 
 def _reason(
