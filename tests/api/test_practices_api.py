@@ -21,8 +21,8 @@ from django.utils import translation
 
 from kotacerdas.assessments.models import ReadinessResponse
 from kotacerdas.core.models import AuditEvent
-from kotacerdas.practices import api as practices_api
 from kotacerdas.practices import search, services, taxonomy
+from kotacerdas.practices.api import schemas as practices_api
 from kotacerdas.practices.models import (
     PILLARS,
     Form,
