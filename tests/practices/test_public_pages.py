@@ -811,6 +811,6 @@ def test_network_query_count_does_not_grow(
             actor=secretariat, practice=practice, region=region, status="adopted"
         )
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         html = _html(client.get("/practices/network/"))
     assert html.count('<tr data-source="53.71"') == n

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -34,8 +34,6 @@ from .models import (
     Outcome,
     Practice,
     PracticeVersion,
-    Replication,
-    StatedPriorities,
 )
 
 Status = PracticeVersion.Status
@@ -377,12 +375,6 @@ def facts_context(facts: advice.RegionFacts) -> dict[str, Any]:
     }
 
 
-def stated_pillars(region: Region) -> list[str]:
-    """The priority pillars the region stated, most important first (maybe none)."""
-    stated = StatedPriorities.objects.filter(region=region).first()
-    return list(stated.pillars) if stated else []
-
-
 @dataclass
 class RecommendationRow:
     recommendation: advice.Recommendation
@@ -605,24 +597,13 @@ def _towards(x: float, y: float, tx: float, ty: float, distance: float) -> tuple
     return x + dx / length * distance, y + dy / length * distance
 
 
-def _demo_pairs() -> set[tuple[int, int]]:
-    """The (lead region, adopting region) pairs of the network that hold demo adoptions."""
-    return set(
-        Replication.objects.filter(Q(is_demo=True) | Q(practice__is_demo=True))
-        .filter(practice__published_version__isnull=False)
-        .exclude(status=Replication.Status.STOPPED)
-        .values_list("practice__lead_region_id", "region_id")
-        .distinct()
-    )
-
-
 def network_context() -> dict[str, Any]:
     """Who learns from whom: the pairs, their map, the most replicated practices and the
     most active sharers."""
     edges = selectors.learning_network()
     regions = {r.pk: r for e in edges for r in (e.source, e.target)}
     placed = [r for r in regions.values() if r.latitude is not None and r.longitude is not None]
-    demo_pairs = _demo_pairs() if edges else set()
+    any_demo = any(e.is_demo for e in edges)
     total = sum(e.practices for e in edges)
     desc = _(
         "Map of Indonesia with %(regions)s regions and %(pairs)s arrows, each from a region "
@@ -630,11 +611,11 @@ def network_context() -> dict[str, Any]:
         "arrows stand for more practices."
     ) % {"regions": len(placed), "pairs": len(edges), "total": total}
     title = _("Who learns from whom")
-    if demo_pairs:
+    if any_demo:
         title = _("%(title)s (demo)") % {"title": title}
     return {
-        "edges": [(e, (e.source.pk, e.target.pk) in demo_pairs) for e in edges],
-        "any_demo": bool(demo_pairs),
+        "edges": [(e, e.is_demo) for e in edges],
+        "any_demo": any_demo,
         "map": learning_map(edges, title=title, desc=desc) if edges else "",
         "unplaced": sorted((r for r in regions.values() if r not in placed), key=lambda r: r.name),
         "most_replicated": list(selectors.most_replicated()),

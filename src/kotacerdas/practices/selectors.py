@@ -17,6 +17,7 @@ from .models import (
     Question,
     Replication,
     Review,
+    StatedPriorities,
 )
 
 Status = PracticeVersion.Status
@@ -186,19 +187,32 @@ class Edge:
     source: Region
     target: Region
     practices: int
+    is_demo: bool  # some adoption behind the edge, or its practice, is demo content
 
 
 def learning_network() -> list[Edge]:
     """Who learns from whom: one edge per (lead region → adopting region) pair, weighted
     by how many practices the adopter takes from that lead region (stopped ones excluded)."""
-    pairs = Counter(
+    rows = (
         Replication.objects.exclude(status=Replication.Status.STOPPED)
         .filter(practice__published_version__isnull=False)
-        .values_list("practice__lead_region_id", "region_id")
+        .values_list("practice__lead_region_id", "region_id", "is_demo", "practice__is_demo")
     )
+    pairs: Counter[tuple[int, int]] = Counter()
+    demo: set[tuple[int, int]] = set()
+    for lead, adopter, adoption_demo, practice_demo in rows:
+        pairs[lead, adopter] += 1
+        if adoption_demo or practice_demo:
+            demo.add((lead, adopter))
     ids = {i for pair in pairs for i in pair}
     regions = Region.objects.select_related("province").in_bulk(ids)
     return sorted(
-        (Edge(regions[a], regions[b], n) for (a, b), n in pairs.items()),
+        (Edge(regions[a], regions[b], n, (a, b) in demo) for (a, b), n in pairs.items()),
         key=lambda e: (-e.practices, e.source.name, e.target.name),
     )
+
+
+def stated_pillars(region: Region) -> list[str]:
+    """The priority pillars the region stated, most important first (maybe none)."""
+    stated = StatedPriorities.objects.filter(region=region).first()
+    return list(stated.pillars) if stated else []

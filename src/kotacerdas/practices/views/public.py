@@ -163,9 +163,7 @@ def _recommendations_page(
     facts, recommendations = advice.recommend(region)
     can_set = request.user.has_perm("practices.set_priorities", region)
     if can_set and form is None:
-        form = PrioritiesForm(
-            initial=PrioritiesForm.initial_for(presentation.stated_pillars(region))
-        )
+        form = PrioritiesForm(initial=PrioritiesForm.initial_for(selectors.stated_pillars(region)))
     context = {
         "region": region,
         "rows": presentation.recommendation_rows(recommendations),
