@@ -334,7 +334,7 @@ def region_practices_context(region: Region, user: Any) -> dict[str, Any]:
     working = []
     if own:
         working = [
-            v for v in selectors.region_working_versions(region) if v.status != Status.PUBLISHED
+            v for v in selectors.region_latest_versions(region) if v.status != Status.PUBLISHED
         ]
     return {
         "region": region,

@@ -118,14 +118,39 @@ def review_queue() -> QuerySet[PracticeVersion]:
     )
 
 
-def region_working_versions(region: Region) -> QuerySet[PracticeVersion]:
-    """The versions of the region's practices that are not superseded: the published one
-    and, when there is one, the newer version being written (callers keep the latest)."""
-    return (
+def _review_rounds() -> Prefetch:
+    """A version's reviews, newest first, as ``version.rounds``."""
+    return Prefetch(
+        "reviews", queryset=Review.objects.order_by("-created_at", "-pk"), to_attr="rounds"
+    )
+
+
+def region_latest_versions(region: Region) -> list[PracticeVersion]:
+    """The latest version of each practice the region leads, with its review rounds
+    (``version.rounds``, newest first), by short name."""
+    versions = (
         PracticeVersion.objects.filter(practice__lead_region=region)
-        .exclude(status__in=[Status.SUPERSEDED])
         .select_related("practice")
+        .prefetch_related(_review_rounds())
         .order_by("practice__slug", "-number")
+    )
+    seen: set[int] = set()
+    latest = []
+    for version in versions:
+        if version.practice_id not in seen:
+            seen.add(version.practice_id)
+            latest.append(version)
+    return latest
+
+
+def versions_being_written(limit: int) -> QuerySet[PracticeVersion]:
+    """Drafts and returned versions in every region, latest change first, with their
+    review rounds (``version.rounds``)."""
+    return (
+        PracticeVersion.objects.filter(status__in=PracticeVersion.EDITABLE)
+        .select_related("practice__lead_region", "author")
+        .prefetch_related(_review_rounds())
+        .order_by("-updated_at", "-pk")[:limit]
     )
 
 

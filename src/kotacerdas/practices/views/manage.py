@@ -20,7 +20,6 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -53,7 +52,6 @@ from ..models import (
     PracticeContact,
     PracticeVersion,
     Prerequisite,
-    Review,
     Stage,
 )
 from ..services import transfer
@@ -161,34 +159,11 @@ def _row(request: HttpRequest, version: PracticeVersion) -> Row:
     )
 
 
-def _latest_per_practice(versions: Any) -> list[PracticeVersion]:
-    """The first version of each practice in ``versions`` (ordered newest first)."""
-    seen: set[int] = set()
-    latest = []
-    for version in versions:
-        if version.practice_id not in seen:
-            seen.add(version.practice_id)
-            latest.append(version)
-    return latest
-
-
-def _rounds() -> Prefetch:
-    return Prefetch(
-        "reviews", queryset=Review.objects.order_by("-created_at", "-pk"), to_attr="rounds"
-    )
-
-
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     user = request.user
     if is_secretariat(user):
-        # Versions still being written in the regions, newest change first.
-        working = (
-            PracticeVersion.objects.filter(status__in=PracticeVersion.EDITABLE)
-            .select_related("practice__lead_region", "author")
-            .prefetch_related(_rounds())
-            .order_by("-updated_at", "-pk")[:WORKING_LIMIT]
-        )
+        working = selectors.versions_being_written(WORKING_LIMIT)
         return render(
             request,
             "practices/manage/mine.html",
@@ -201,14 +176,13 @@ def mine(request: HttpRequest) -> HttpResponse:
         )
     region = _own_region(request)
     _require(request, "practices.add_practice", region)
-    versions = selectors.region_working_versions(region).prefetch_related(_rounds())
     return render(
         request,
         "practices/manage/mine.html",
         {
             "secretariat": False,
             "region": region,
-            "rows": [_row(request, v) for v in _latest_per_practice(versions)],
+            "rows": [_row(request, v) for v in selectors.region_latest_versions(region)],
         },
     )
 
