@@ -1130,3 +1130,35 @@ def test_remove_attachment_of_a_published_version_is_refused(
     with pytest.raises(PermissionDenied):
         services.remove_attachment(actor=officer, attachment=attachment)
     assert Attachment.objects.count() == 1
+
+
+def test_removing_an_attachment_deletes_its_file_unless_another_version_uses_it(
+    officer, secretariat, draft_practice, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    first = draft_practice.versions.get()
+    kept = _attach(officer, first, name="laporan.pdf")
+    publish(draft_practice, secretariat)
+    second = services.start_new_version(actor=officer, practice=draft_practice)
+    shared = second.attachments.get()
+    extra = _attach(officer, second, name="foto.png", content=PNG)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_attachment(actor=officer, attachment=shared)
+        services.remove_attachment(actor=officer, attachment=extra)
+
+    # The published version still shows the report; the picture nobody uses is gone.
+    assert (tmp_path / kept.file.name).read_bytes() == PDF
+    assert not (tmp_path / extra.file.name).exists()
+
+
+def test_deleting_a_practice_deletes_its_files(
+    officer, secretariat, draft_practice, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    attachment = _attach(officer, draft_practice.versions.get(), name="laporan.pdf")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_practice(actor=secretariat, practice=draft_practice)
+
+    assert not (tmp_path / attachment.file.name).exists()

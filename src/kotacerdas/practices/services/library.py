@@ -14,6 +14,7 @@ from typing import Any
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -493,6 +494,20 @@ def remove_attachment(*, actor: Any, attachment: Attachment) -> None:
         require_rule(actor, "practices.edit_version", version)
         _audit(actor, AuditEvent.Action.UPDATE, version, {"attachment": [attachment.title, None]})
         attachment.delete()
+        _forget_files([attachment.file.name])
+
+
+def _forget_files(names: list[str]) -> None:
+    """Once the transaction commits, delete the stored files no attachment row uses any
+    more (versions share their files, so a file lives as long as one row points at it)."""
+
+    def delete() -> None:
+        used = set(Attachment.objects.filter(file__in=names).values_list("file", flat=True))
+        for name in set(names) - used:
+            default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
 
 
 def delete_practice(*, actor: Any, practice: Practice) -> None:
@@ -507,9 +522,13 @@ def delete_practice(*, actor: Any, practice: Practice) -> None:
             region_code=practice.lead_region.code,
         )
         search.remove_practices([practice.pk])
+        files = list(
+            Attachment.objects.filter(version__practice=practice).values_list("file", flat=True)
+        )
         practice.published_version = None
         practice.save(update_fields=["published_version"])
         practice.delete()
+        _forget_files(files)
 
 
 def _owner_addresses(version: PracticeVersion) -> list[str]:
