@@ -28,7 +28,9 @@ def people(transactional_db):
     kupang = RegionFactory(code="53.71", name="Kota Kupang", province=province)
     officer = UserFactory(username="petugas.kupang", role=Role.OFFICER, region=kupang)
     secretariat = UserFactory(username="sekretariat", role=Role.SECRETARIAT, region=None)
-    return officer, secretariat
+    yield officer, secretariat
+    # Leave no document behind for the tests that follow this one's flush.
+    search.backend().clear()
 
 
 def log_in(browser, base_url: str, username: str):
