@@ -104,3 +104,16 @@ def test_translation_functions_keep_names_that_makemessages_knows():
                 if original in known and alias not in known:
                     found.append(f"{path.relative_to(SRC)}: {part.strip()}")
     assert found == []
+
+
+@pytest.mark.unit
+def test_no_translation_call_hides_inside_an_f_string():
+    """xgettext does not parse f-strings: ``f"{_('text')}"`` is never extracted."""
+    call = re.compile(r"""\bf(["']).*\{[^}]*\b(_|gettext|ngettext|pgettext)\(""")
+    found = [
+        f"{path.relative_to(SRC)}:{number}"
+        for path in sorted(SRC.rglob("*.py"))
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if call.search(line)
+    ]
+    assert found == []

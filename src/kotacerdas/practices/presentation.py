@@ -554,18 +554,22 @@ def learning_map(
         )
 
     y0 = height + 14
+    # Translated outside the f-string: xgettext does not look inside f-strings.
+    shares = escape(_("region that shares practices (filled)"))
+    adopts = escape(_("region that only adopts (open)"))
+    arrows = escape(_("adopted from; thicker = more practices"))
     legend = (
         f'<g class="legend" font-size="12" fill="{_MUTED_TEXT}">'
         f'<circle cx="22" cy="{_n(y0 + 8)}" r="6" fill="{_VERMILLION}" stroke="#ffffff"/>'
         f'<text x="34" y="{_n(y0 + 12)}" fill="{_MUTED_TEXT}">'
-        f"{escape(_('region that shares practices (filled)'))}</text>"
+        f"{shares}</text>"
         f'<circle cx="302" cy="{_n(y0 + 8)}" r="5" fill="#ffffff" stroke="{_BLUE}" '
         f'stroke-width="2"/><text x="314" y="{_n(y0 + 12)}" fill="{_MUTED_TEXT}">'
-        f"{escape(_('region that only adopts (open)'))}</text>"
+        f"{adopts}</text>"
         f'<path d="M560 {_n(y0 + 8)} L610 {_n(y0 + 8)}" stroke="{_BLUE}" stroke-width="3" '
         f'marker-end="url(#{id_prefix}-arrow)"/>'
         f'<text x="622" y="{_n(y0 + 12)}" fill="{_MUTED_TEXT}">'
-        f"{escape(_('adopted from; thicker = more practices'))}</text></g>"
+        f"{arrows}</text></g>"
     )
     arrow = (
         f'<marker id="{id_prefix}-arrow" viewBox="0 0 10 10" refX="8" refY="5" '
