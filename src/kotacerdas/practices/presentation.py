@@ -443,7 +443,7 @@ _LAND = "#e6e9ee"
 _LAND_EDGE = "#aab3bf"
 _SEA = "#f6f9fc"
 MAP_WIDTH = 900.0
-LEGEND_HEIGHT = 44.0
+LEGEND_HEIGHT = 80.0
 
 
 @dataclass
@@ -526,9 +526,37 @@ def learning_map(
             f"<title>{escape(label)}</title></path>"
         )
 
+    # Label the busiest regions first and leave out a label that would cover one already
+    # placed (dense Java would be unreadable); every circle keeps its name as a tooltip.
+    labelled: set[int] = set()
+    boxes: list[tuple[float, float, float, float]] = []
+    left_of: set[int] = set()  # names that would run off the right edge go to the left
+    for node in sorted(nodes.values(), key=lambda n: (-(n.shares + n.adopts), n.region.code)):
+        text_width = 6.2 * len(node.region.name)
+        box = (node.x + 6, node.y - 17, node.x + 10 + text_width, node.y - 3)
+        if box[2] > width:
+            box = (node.x - 10 - text_width, node.y - 17, node.x - 6, node.y - 3)
+            left_of.add(node.region.pk)
+        if not any(
+            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes
+        ):
+            boxes.append(box)
+            labelled.add(node.region.pk)
+
     circles = []
     for node in sorted(nodes.values(), key=lambda n: (n.shares > 0, n.region.code)):
         region = node.region
+        side = (
+            f'x="{_n(node.x - 8)}" text-anchor="end"'
+            if region.pk in left_of
+            else f'x="{_n(node.x + 8)}"'
+        )
+        name = (
+            f'<text {side} y="{_n(node.y - 6)}" font-size="11" fill="{_TEXT}" '
+            f'stroke="#ffffff" stroke-width="3" paint-order="stroke">{escape(region.name)}</text>'
+            if region.pk in labelled
+            else ""
+        )
         parts = []
         if node.shares:
             parts.append(
@@ -547,9 +575,7 @@ def learning_map(
             f'data-key="{escape(region.code)}">'
             f'<circle cx="{_n(node.x)}" cy="{_n(node.y)}" r="{6 if node.shares else 5}" '
             f'fill="{fill}" stroke="{_BLUE if not node.shares else "#ffffff"}" '
-            f'stroke-width="{2 if not node.shares else 1.5}"/>'
-            f'<text x="{_n(node.x + 8)}" y="{_n(node.y - 6)}" font-size="11" fill="{_TEXT}" '
-            f'stroke="#ffffff" stroke-width="3" paint-order="stroke">{escape(region.name)}</text>'
+            f'stroke-width="{2 if not node.shares else 1.5}"/>{name}'
             f"<title>{escape(tooltip)}</title></g></a>"
         )
 
@@ -558,18 +584,16 @@ def learning_map(
     shares = escape(_("region that shares practices (filled)"))
     adopts = escape(_("region that only adopts (open)"))
     arrows = escape(_("adopted from; thicker = more practices"))
+    # One row each: the Indonesian labels are too long to share a line.
     legend = (
         f'<g class="legend" font-size="12" fill="{_MUTED_TEXT}">'
         f'<circle cx="22" cy="{_n(y0 + 8)}" r="6" fill="{_VERMILLION}" stroke="#ffffff"/>'
-        f'<text x="34" y="{_n(y0 + 12)}" fill="{_MUTED_TEXT}">'
-        f"{shares}</text>"
-        f'<circle cx="302" cy="{_n(y0 + 8)}" r="5" fill="#ffffff" stroke="{_BLUE}" '
-        f'stroke-width="2"/><text x="314" y="{_n(y0 + 12)}" fill="{_MUTED_TEXT}">'
-        f"{adopts}</text>"
-        f'<path d="M560 {_n(y0 + 8)} L610 {_n(y0 + 8)}" stroke="{_BLUE}" stroke-width="3" '
+        f'<text x="44" y="{_n(y0 + 12)}" fill="{_MUTED_TEXT}">{shares}</text>'
+        f'<circle cx="22" cy="{_n(y0 + 28)}" r="5" fill="#ffffff" stroke="{_BLUE}" '
+        f'stroke-width="2"/><text x="44" y="{_n(y0 + 32)}" fill="{_MUTED_TEXT}">{adopts}</text>'
+        f'<path d="M10 {_n(y0 + 48)} L34 {_n(y0 + 48)}" stroke="{_BLUE}" stroke-width="3" '
         f'marker-end="url(#{id_prefix}-arrow)"/>'
-        f'<text x="622" y="{_n(y0 + 12)}" fill="{_MUTED_TEXT}">'
-        f"{arrows}</text></g>"
+        f'<text x="44" y="{_n(y0 + 52)}" fill="{_MUTED_TEXT}">{arrows}</text></g>'
     )
     arrow = (
         f'<marker id="{id_prefix}-arrow" viewBox="0 0 10 10" refX="8" refY="5" '
