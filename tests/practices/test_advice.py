@@ -635,6 +635,18 @@ def test_similar_practices_by_what_they_share(neighbours):
     assert advice.similar_practices(base, limit=2) == [found["alpha"], found["beta"]]
 
 
+def test_similar_practices_weigh_only_the_latest_candidates_on_shared_pillars(
+    neighbours, monkeypatch
+):
+    """In a large library only the most recently published practices on the same pillars
+    are weighed. Delta (published last) shares no pillar; of the others epsilon and gamma
+    were published last, so with room for two candidates alpha and beta, though closer,
+    are not weighed."""
+    base, found = neighbours
+    monkeypatch.setattr(advice, "CANDIDATES", 2)
+    assert advice.similar_practices(base) == [found["epsilon"], found["gamma"]]
+
+
 def test_similar_practices_of_an_unpublished_practice(officer, kupang):
     assert advice.similar_practices(make_practice(officer, kupang)) == []
 

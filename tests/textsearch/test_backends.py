@@ -194,6 +194,8 @@ def test_search_without_words_browses_by_sort_then_id(make_index):
     result = index.search("", filters={"pillar": ["env"]}, limit=2, offset=1)
     assert result.total == 3
     assert [h.id for h in result.hits] == [4, 1]
+    assert index.browse_ids() == [2, 3, 4, 1]
+    assert index.browse_ids(filters={"pillar": ["env"]}, limit=2) == [3, 4]
 
 
 def test_search_orders_equal_scores_by_id_and_pages(make_index):

@@ -25,7 +25,7 @@ from kotacerdas.assessments.selectors.public import (
 )
 from kotacerdas.regions.models import Region
 
-from . import taxonomy
+from . import search, taxonomy
 from .models import Practice, Prerequisite, Replication, Review, StatedPriorities
 from .selectors import ACTIVE_ADOPTION, published_practices, published_reviews
 
@@ -38,6 +38,11 @@ FISCAL_CLASSES = ((10.0, "low"), (20.0, "medium"))
 BUDGET_FITS = 0.01
 BUDGET_STRETCH = 0.05
 WEAK_PILLARS = 3
+# Advice weighs at most this many practices on the pillars in question, the most recently
+# published first (and a few on other pillars for recommendations), so a page stays fast
+# with a library of tens of thousands of practices.
+CANDIDATES = 1000
+CANDIDATES_ANY_PILLAR = 200
 # How much each practice already recommended for a weak pillar discounts the next one for
 # that pillar: about one similarity fact, so a close match still comes first.
 SPREAD = 1.5
@@ -404,8 +409,11 @@ def recommend(
         .exclude(status=Replication.Status.STOPPED)
         .values_list("practice_id", flat=True)
     )
+    candidates = set(_recent_ids(facts.weak_pillars, CANDIDATES))
+    candidates |= set(_recent_ids([], CANDIDATES_ANY_PILLAR))
     practices = list(
         published_practices()
+        .filter(pk__in=candidates)
         .exclude(lead_region=region)
         .exclude(pk__in=adopted)
         .annotate(
@@ -519,6 +527,14 @@ def _reason(
     return text[:1].upper() + text[1:]
 
 
+def _recent_ids(pillars: list[str], limit: int) -> list[int]:
+    """The most recently published practices on any of ``pillars`` (on any pillar when
+    empty), read from the search index's catalogue rather than from every row."""
+    return search.backend().browse_ids(
+        filters={"pillar": pillars} if pillars else None, limit=limit
+    )
+
+
 def similar_practices(practice: Practice, *, limit: int = 5) -> list[Practice]:
     """Other published practices that share pillars and sub-elements with ``practice``,
     then the same stage and region kind; ties by title."""
@@ -528,7 +544,8 @@ def similar_practices(practice: Practice, *, limit: int = 5) -> list[Practice]:
     pillars = set(version.pillars)
     subs = set(version.sub_elements)
     scored = []
-    for other in published_practices().exclude(pk=practice.pk):
+    candidates = _recent_ids(sorted(pillars), CANDIDATES)
+    for other in published_practices().filter(pk__in=candidates).exclude(pk=practice.pk):
         theirs = other.published_version
         shared = len(pillars & set(theirs.pillars)) * 2 + len(subs & set(theirs.sub_elements)) * 3
         if not shared:

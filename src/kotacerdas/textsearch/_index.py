@@ -486,6 +486,23 @@ class SearchIndex(abc.ABC):
                 counts[name] = catalog.listing(name, catalog.count(base, [name]))
         return {name: counts[name] for name in facets}
 
+    def browse_ids(
+        self, *, filters: Mapping[str, Sequence[str]] | None = None, limit: int = 100
+    ) -> list[int]:
+        """Ids of the documents passing ``filters``, in browsing order (``sort``
+        descending, then id), without reading the documents themselves: for callers that
+        only need to narrow a set of candidates."""
+        wanted = self._check_filters(filters)
+        if limit < 0:
+            raise ValueError("limit must not be negative")
+        with closing(self._cursor()) as cur:
+            catalog = self._catalog(cur)
+            selected = np.ones(len(catalog.ids), dtype=bool)
+            for name, values in wanted.items():
+                selected &= catalog.mask(name, values)
+            page = catalog.browse[selected[catalog.browse]][:limit]
+            return [int(i) for i in catalog.ids[page]]
+
     def suggest(self, query: str) -> str | None:
         """The query with each word unknown to the index replaced by the closest frequent
         indexed word (edit distance ≤ 2, ≤ 1 for words of up to 4 letters), or ``None``."""
