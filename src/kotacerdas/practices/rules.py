@@ -56,11 +56,6 @@ def is_adopting_officer(user: Any, replication: Any) -> bool:
     return replication is not None and is_officer_of_region(user, replication)
 
 
-@rules.predicate
-def is_asking_officer(user: Any, question: Any) -> bool:
-    return question is not None and is_officer_of_region(user, question)
-
-
 can_write_practice = is_secretariat | is_lead_officer
 
 # Creating: an officer creates for their own region (object: the Region), the
@@ -89,7 +84,8 @@ rules.add_perm("practices.answer_question", is_secretariat | is_lead_officer)
 rules.add_perm("practices.set_priorities", is_secretariat | is_officer_of_region)
 rules.add_perm("practices.view_reviews", can_write_practice)
 
-# Django admin: the secretariat reads and corrects library records there.
+# Django admin: the secretariat reads library records there (the admin is read-only: changes
+# go through the workflow).
 for model in (
     "practice",
     "practiceversion",
