@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kotacerdas.regions",
     "kotacerdas.assessments",
     "kotacerdas.practices",
+    "kotacerdas.events",
     "kotacerdas.web",
 ]
 
