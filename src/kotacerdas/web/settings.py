@@ -8,6 +8,7 @@ Defaults give the embedded run: SQLite in WAL mode under ``KOTACERDAS_DATA_DIR``
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -112,6 +113,13 @@ else:
                 ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+            },
+            # Tests use a file too, not SQLite's shared in-memory database: there a writer
+            # that meets another gets "table is locked" at once instead of waiting, so
+            # concurrent requests could not be tested as they run in production.
+            # One file per test process, so two test runs never share it.
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"kotacerdas-test-{os.getpid()}.sqlite3")
             },
         }
     }
