@@ -54,7 +54,7 @@ def _register_at_once(delegation, roles) -> list[BaseException]:
                 delegation=delegation,
                 data={"name": f"Peserta {number}", "role": role},
             )
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
