@@ -15,6 +15,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,11 +119,14 @@ def _certificate_code() -> str:
 def issue_certificates(*, actor: Any, event: Event) -> list[Certificate]:
     """A certificate for every confirmed participant who checked in and has none yet."""
     require_rule(actor, "events.issue_certificates", event)
+    # An Exists, not ``checkins__session__isnull=True``: through the outer join that also
+    # holds for a participant who never checked in.
+    arrived = CheckIn.objects.filter(registration=OuterRef("pk"), session__isnull=True)
     attendees = (
         Registration.objects.filter(
+            Exists(arrived),
             delegation__event=event,
             status=Registration.Status.CONFIRMED,
-            checkins__session__isnull=True,
             certificate__isnull=True,
         )
         .select_related("delegation__region")
