@@ -123,6 +123,11 @@ def _commands() -> list[tuple[str, str]]:
         ("practices search", _("Search the published practices")),
         ("practices recommend", _("Recommend practices for a region, with reasons")),
         ("practices reindex", _("Rebuild the practice search index")),
+        ("events list", _("List the events")),
+        ("events export", _("Export an event's participants as CSV or XLSX")),
+        ("events checkin", _("Check a participant in by ticket code")),
+        ("events certificates", _("Issue certificates to everyone who checked in")),
+        ("events verify", _("Verify a certificate code")),
     ]
 
 
