@@ -427,11 +427,13 @@ def test_demo_load_twice_adds_nothing_the_second_time(registry):
         "Index demo added: 1 cycle(s) with 26434 demo value(s), 1 published computation(s), "
         "514 readiness self-assessment(s).\n"
         "Library demo added: 48 published demo practice(s), 38 adoption(s), 9 question(s).\n"
+        "Events demo added: 1 event(s) with 478 demo participant(s).\n"
     )
     assert second == (
         "Demo content is already loaded; nothing was added.\n"
         "Index demo is already loaded; nothing was added.\n"
         "Library demo is already loaded; nothing was added.\n"
+        "Events demo is already loaded; nothing was added.\n"
     )
     assert Network.objects.get().is_demo
     assert Membership.objects.filter(is_demo=False).count() == 0
@@ -473,6 +475,7 @@ def test_setup_prints_one_password_once():
         "Demo content is already loaded; nothing was added.",
         "Index demo is already loaded; nothing was added.",
         "Library demo is already loaded; nothing was added.",
+        "Events demo is already loaded; nothing was added.",
         "Demo account(s) admin, officer.kupang already exist; their password is not shown "
         "again (kotacerdas changepassword USERNAME sets a new one).",
     ]

@@ -13,12 +13,18 @@ import rules
 
 from kotacerdas.core.rules import is_officer_of_region, is_secretariat
 
+from .models import Delegation
+
 
 @rules.predicate
 def is_delegation_officer(user: Any, obj: Any) -> bool:
     """An officer of the region whose delegation ``obj`` is (or belongs to)."""
-    delegation = getattr(obj, "delegation", obj)
-    return delegation is not None and is_officer_of_region(user, delegation)
+    delegation = obj if isinstance(obj, Delegation) else getattr(obj, "delegation", None)
+    # Anything else (the event, a check-in) is no region's: is_officer_of_region would
+    # compare its primary key with the officer's region.
+    if not isinstance(delegation, Delegation) or delegation.region_id is None:
+        return False
+    return is_officer_of_region(user, delegation)
 
 
 rules.add_perm("events.manage_event", is_secretariat)

@@ -154,6 +154,10 @@ def revoke_certificate(*, actor: Any, certificate: Certificate, reason: str) -> 
     if not reason:
         raise ValidationError({"reason": [_("Say why the certificate is revoked.")]})
     with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at is not None:
+            # The first revocation's time and reason stand.
+            raise ValidationError(_("This certificate is already revoked."))
         certificate.revoked_at = timezone.now()
         certificate.revoked_reason = reason[:300]
         certificate.save(update_fields=["revoked_at", "revoked_reason"])
@@ -161,6 +165,7 @@ def revoke_certificate(*, actor: Any, certificate: Certificate, reason: str) -> 
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             obj=certificate,
+            region_code=certificate.registration.delegation.region.code,
             changes={"revoked_reason": ["", certificate.revoked_reason]},
         )
     return certificate

@@ -122,7 +122,10 @@ def _quota_text(quota: Quota) -> str:
 
 
 def _locked_event(event: Event) -> Event:
-    return Event.objects.select_for_update().select_related("host_region").get(pk=event.pk)
+    # of=("self",): lock the event row only, not its host region (other events share it).
+    return (
+        Event.objects.select_for_update(of=("self",)).select_related("host_region").get(pk=event.pk)
+    )
 
 
 def _check_participant(delegation: Delegation, data: dict[str, Any]) -> dict[str, Any]:
@@ -294,12 +297,20 @@ def set_quota(
         raise ValidationError(_("A quota is for a region, a role, or both."))
     if role and role not in ParticipantRole.values:
         raise ValidationError({"role": [_("Choose one of the roles.")]})
+    # A region's quota belongs to that region's trail; an event-wide one to no region.
+    region_code = region.code if region else ""
     with transaction.atomic():
         event = _locked_event(event)
         existing = Quota.objects.filter(event=event, region=region, role=role).first()
         if limit is None:
             if existing is not None:
-                audit.record(actor=actor, action=AuditEvent.Action.DELETE, obj=existing)
+                audit.record(
+                    actor=actor,
+                    action=AuditEvent.Action.DELETE,
+                    obj=existing,
+                    region_code=region_code,
+                    changes={"limit": [existing.limit, None]},
+                )
                 existing.delete()
             promote_waiting(actor=actor, event=event)
             return None
@@ -313,6 +324,7 @@ def set_quota(
             actor=actor,
             action=AuditEvent.Action.UPDATE if existing else AuditEvent.Action.CREATE,
             obj=quota,
+            region_code=region_code,
             changes={"limit": [before, limit]},
         )
         promote_waiting(actor=actor, event=event)

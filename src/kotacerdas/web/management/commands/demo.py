@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.assessments import demo as index_demo
 from kotacerdas.cli import KotaCerdasCommand, add_action, fail
+from kotacerdas.events import demo as events_demo
 from kotacerdas.practices import demo as library_demo
 from kotacerdas.regions.demo import DemoLoadError, load_demo
 
@@ -51,6 +52,18 @@ class Command(KotaCerdasCommand):
         with self.progress(_("Library demo"), quiet=quiet) as progress:
             added_practices = library_demo.load(progress=progress)
         self.stdout.write(library_summary(added_practices))
+        with self.progress(_("Events demo"), quiet=quiet) as progress:
+            added_events = events_demo.load(progress=progress)
+        self.stdout.write(events_summary(added_events))
+
+
+def events_summary(counts: dict[str, int]) -> str:
+    """The one-line summary of the events demo."""
+    if not any(counts.values()):
+        return _("Events demo is already loaded; nothing was added.")
+    return _(
+        "Events demo added: %(events)d event(s) with %(registrations)d demo participant(s)."
+    ) % {"events": counts.get("events", 0), "registrations": counts.get("registrations", 0)}
 
 
 def library_summary(counts: dict[str, int]) -> str:

@@ -14,14 +14,15 @@ from kotacerdas.accounts.services import create_user
 from kotacerdas.assessments import demo as index_demo
 from kotacerdas.assessments.services.frameworks import load_shipped
 from kotacerdas.cli import KotaCerdasCommand, fail
+from kotacerdas.events import demo as events_demo
 from kotacerdas.practices import demo as library_demo
 from kotacerdas.regions.demo import DemoLoadError, load_demo
 from kotacerdas.regions.management.commands.regions import summary as sync_summary
 from kotacerdas.regions.models import Region
 from kotacerdas.regions.services import sync_registry
 
+from .demo import events_summary, library_summary
 from .demo import index_summary as index_demo_summary
-from .demo import library_summary
 from .demo import summary as demo_summary
 
 DEMO_REGION_CODE = "53.71"
@@ -105,6 +106,9 @@ class Command(KotaCerdasCommand):
         with self.progress(_("Library demo"), quiet=quiet) as progress:
             added_practices = library_demo.load(progress=progress)
         self.stdout.write(library_summary(added_practices))
+        with self.progress(_("Events demo"), quiet=quiet) as progress:
+            added_events = events_demo.load(progress=progress)
+        self.stdout.write(events_summary(added_events))
         self.create_demo_accounts()
 
     def create_demo_accounts(self) -> None:
