@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core import audit
 from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.services import require_rule
 
 from ..models import Certificate, CheckIn, Event, Registration, Session
-from .registration import CODE_ALPHABET, CODE_LENGTH, require_rule
+from .registration import CODE_ALPHABET, CODE_LENGTH
 
 TICKET_SALT = "kotacerdas.events.ticket"
 CERTIFICATE_CODE_LENGTH = 12

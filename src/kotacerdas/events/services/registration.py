@@ -13,8 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-import rules
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core import audit
 from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.services import require_rule
 from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.models import Region
 
@@ -32,13 +32,6 @@ Status = Registration.Status
 # Readable when typed at a check-in desk: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
-
-
-def require_rule(actor: Any, perm: str, obj: Any = None) -> None:
-    """``actor=None`` is the system; everyone else must satisfy the rule itself (an
-    administrator's superuser flag does not skip it)."""
-    if actor is not None and not rules.has_perm(perm, actor, obj):
-        raise PermissionDenied(perm)
 
 
 def new_ticket() -> tuple[str, str]:

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core import audit
 from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.services import require_rule
 from kotacerdas.regions.models import Region
 
 from .. import notifications, taxonomy
 from ..content import ContentInvalid, FieldProblem
 from ..models import Answer, Practice, Question, Replication, StatedPriorities
-from .library import require_rule
 
 MAX_TEXT = 4000
 

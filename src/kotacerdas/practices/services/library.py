@@ -11,7 +11,6 @@ import datetime as dt
 import math
 from typing import Any
 
-import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.core import audit
 from kotacerdas.core.models import AuditEvent
+from kotacerdas.core.services import require_rule
 from kotacerdas.regions.models import Region
 
 from .. import notifications, search, taxonomy
@@ -45,22 +45,6 @@ ATTACHMENT_TYPES = {
     ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
     ".webp": ("image/webp", b"RIFF"),
 }
-
-
-def require_rule(actor: Any, perm: str, obj: Any = None) -> None:
-    """Raise PermissionDenied unless the rule behind ``perm`` holds (``actor=None`` is the
-    system and always may).
-
-    The rule is asked directly, not through ``actor.has_perm``: Django lets an active
-    superuser pass every ``has_perm``, and the library's rules carry the workflow's states
-    (only a submitted version goes into review, a published one never changes), which an
-    administrator must not skip either. Administrators hold the secretariat's rights
-    through the rules themselves.
-    """
-    if actor is None:
-        return
-    if not rules.has_perm(perm, actor, obj):
-        raise PermissionDenied(perm)
 
 
 def unique_slug(title: str, *, wanted: str = "") -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kotacerdas.core.services import require_rule
 from kotacerdas.core.tabular import (
     ImportRejected,
     Problem,
@@ -32,7 +33,7 @@ from .. import selectors
 from ..content import FACTS, RESERVED_SLUGS, ContentInvalid, PracticeData, parse_record, record_of
 from ..content import SLUG as SLUG_PATTERN
 from ..models import Practice, PracticeVersion
-from .library import create_practice, require_rule
+from .library import create_practice
 
 MAX_BYTES = 20 * 1024 * 1024
 LIST_SEPARATOR = ";"
