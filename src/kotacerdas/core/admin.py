@@ -48,14 +48,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "channel", "action", "object_type", "object_repr"]
-    list_filter = ["channel", "action", "object_type"]
-    search_fields = ["actor_label", "object_repr", "object_id", "region_code"]
-    date_hierarchy = "at"
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Shown to the secretariat but never changed here: the records go through services
+    that keep rules the admin would skip (the audit trail, workflows, quotas)."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -63,3 +60,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyModelAdmin):
+    list_display = ["at", "actor_label", "channel", "action", "object_type", "object_repr"]
+    list_filter = ["channel", "action", "object_type"]
+    search_fields = ["actor_label", "object_repr", "object_id", "region_code"]
+    date_hierarchy = "at"

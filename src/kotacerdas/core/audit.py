@@ -62,6 +62,12 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
+def acting_user(actor: Any) -> Any:
+    """The signed-in user behind ``actor``, for "created by" columns; ``None`` for the
+    system (``actor=None``) and for anonymous visitors."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def record(
     *,
     actor: Any,
@@ -74,7 +80,7 @@ def record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Write one audit event. ``actor`` may be ``None`` (system) or an anonymous user."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

@@ -3,29 +3,20 @@ the waiting list must be checked under the event's lock), so the admin is read-o
 
 from django.contrib import admin
 
+from kotacerdas.core.admin import ReadOnlyModelAdmin
+
 from .models import Certificate, CheckIn, Delegation, Event, Quota, Registration, Session
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
+class EventAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "host_region", "starts_at", "status", "capacity", "is_demo"]
     list_filter = ["status", "is_demo"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnlyAdmin):
+class RegistrationAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "role", "delegation", "status", "is_demo"]
     list_filter = ["status", "role", "is_demo"]
     search_fields = ["name", "code"]
@@ -34,4 +25,4 @@ class RegistrationAdmin(ReadOnlyAdmin):
 
 
 for model in (Session, Quota, Delegation, CheckIn, Certificate):
-    admin.site.register(model, ReadOnlyAdmin)
+    admin.site.register(model, ReadOnlyModelAdmin)

@@ -4,22 +4,13 @@ behind the review's back."""
 
 from django.contrib import admin
 
+from kotacerdas.core.admin import ReadOnlyModelAdmin
+
 from .models import Answer, Attachment, Practice, PracticeVersion, Question, Replication, Review
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(Practice)
-class PracticeAdmin(ReadOnlyAdmin):
+class PracticeAdmin(ReadOnlyModelAdmin):
     list_display = ["slug", "lead_region", "published_version", "is_demo", "created_at"]
     list_filter = ["is_demo"]
     search_fields = ["slug", "versions__title"]
@@ -27,7 +18,7 @@ class PracticeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PracticeVersion)
-class PracticeVersionAdmin(ReadOnlyAdmin):
+class PracticeVersionAdmin(ReadOnlyModelAdmin):
     list_display = ["title", "practice", "number", "status", "language", "updated_at"]
     list_filter = ["status", "language", "stage"]
     search_fields = ["title", "practice__slug"]
@@ -35,16 +26,16 @@ class PracticeVersionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(ReadOnlyModelAdmin):
     list_display = ["version", "decision", "verified", "reviewer", "created_at"]
     list_filter = ["decision", "verified"]
 
 
 @admin.register(Replication)
-class ReplicationAdmin(ReadOnlyAdmin):
+class ReplicationAdmin(ReadOnlyModelAdmin):
     list_display = ["practice", "region", "status", "started_on", "ended_on", "is_demo"]
     list_filter = ["status", "is_demo"]
 
 
 for model in (Question, Answer, Attachment):
-    admin.site.register(model, ReadOnlyAdmin)
+    admin.site.register(model, ReadOnlyModelAdmin)

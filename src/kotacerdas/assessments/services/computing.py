@@ -122,7 +122,7 @@ def compute_cycle(
         wanted["weights"] = engine.equal_weights(framework)
     recipe = engine.recipe_from_options(**wanted)  # raises engine.InputError on a bad option
     data = cycle_data(cycle)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = audit.acting_user(actor)
     computation = Computation(
         cycle=cycle,
         options={**engine.recipe_options(recipe), "weighting": weighting},

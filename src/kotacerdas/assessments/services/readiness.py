@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kotacerdas.core import audit
 from kotacerdas.core.services import require, save_instance
 from kotacerdas.regions.models import Region
 
@@ -196,7 +197,7 @@ def save_answers(
         values={
             "answers": cleaned,
             "submitted_at": timezone.now() if submit else None,
-            "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "updated_by": audit.acting_user(actor),
             "is_demo": False,
             "source": "",
         },

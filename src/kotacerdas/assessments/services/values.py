@@ -392,7 +392,7 @@ def upload(
         cycle=cycle,
         filename=filename[:200],
         content=content,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=audit.acting_user(actor),
     )
     plan = plan_import(actor=actor, cycle=cycle, content=content, filename=filename)
     stored.summary = plan.counts()
@@ -422,7 +422,7 @@ def apply_upload(*, actor: Any, stored: ValueUpload) -> ImportPlan:
 
 def apply_plan(*, actor: Any, plan: ImportPlan, is_demo: bool = False) -> dict[str, int]:
     """Write a checked plan in one transaction and audit the changes region by region."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = audit.acting_user(actor)
     by_region: dict[Region, list[Change]] = defaultdict(list)
     for change in plan.changes:
         if change.kind != "unchanged":

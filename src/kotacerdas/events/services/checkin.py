@@ -95,7 +95,7 @@ def check_in(
                 session=session,
                 at=timezone.now(),
                 place=(place or "").strip()[:120],
-                by=actor if getattr(actor, "is_authenticated", False) else None,
+                by=audit.acting_user(actor),
             )
             audit.record(
                 actor=actor,

@@ -205,7 +205,7 @@ def register_participant(
             status=status,
             token=token,
             code=code,
-            registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+            registered_by=audit.acting_user(actor),
             is_demo=is_demo,
             **values,
         )

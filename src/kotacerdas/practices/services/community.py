@@ -192,7 +192,7 @@ def answer_question(*, actor: Any, question: Question, text: str) -> Answer:
         answer = Answer.objects.create(
             question=question,
             region_id=getattr(actor, "region_id", None),
-            author=actor if getattr(actor, "is_authenticated", False) else None,
+            author=audit.acting_user(actor),
             text=text,
         )
         audit.record(
