@@ -21,6 +21,7 @@ urlpatterns = [
     path("regions/", include("kotacerdas.regions.urls")),
     path("index/", include("kotacerdas.assessments.urls")),
     path("practices/", include("kotacerdas.practices.urls")),
+    path("events/", include("kotacerdas.events.urls")),
     path("accounts/", include("kotacerdas.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,5 @@
+"""Pages of events (checkin)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Pages of events (manage)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
