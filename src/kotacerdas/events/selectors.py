@@ -5,11 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from kotacerdas.core.tabular import csv_bytes, xlsx_bytes
+from kotacerdas.regions.models import Region
 
-from .models import Certificate, CheckIn, Delegation, Event, ParticipantRole, Registration
+from .models import (
+    Certificate,
+    CheckIn,
+    Delegation,
+    Event,
+    ParticipantRole,
+    Quota,
+    Registration,
+)
 
 Status = Registration.Status
 
@@ -118,6 +128,115 @@ def dashboard(event: Event) -> Dashboard:
         ).count(),
         delegations=event.delegations.count(),
     )
+
+
+# --- delegations and the secretariat's desk ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    """A quota and how many confirmed participants it counts now."""
+
+    quota: Quota
+    used: int
+
+    @property
+    def left(self) -> int:
+        return max(self.quota.limit - self.used, 0)
+
+    @property
+    def full(self) -> bool:
+        return self.used >= self.quota.limit
+
+
+def quota_usage(event: Event, region: Region | None = None) -> list[QuotaUse]:
+    """The event's quotas (only those that apply to ``region`` when given) with their use,
+    counted from one grouped query of the confirmed participants."""
+    quotas = Quota.objects.filter(event=event).select_related("region")
+    if region is not None:
+        quotas = quotas.filter(Q(region=region) | Q(region__isnull=True))
+    counts = list(
+        Registration.objects.filter(delegation__event=event, status=Status.CONFIRMED)
+        .values("delegation__region_id", "role")
+        .annotate(n=Count("pk"))
+        .values_list("delegation__region_id", "role", "n")
+    )
+    uses = []
+    for quota in quotas.order_by("region__name", "role", "pk"):
+        used = sum(
+            n
+            for region_id, role, n in counts
+            if (quota.region_id is None or region_id == quota.region_id)
+            and (not quota.role or role == quota.role)
+        )
+        uses.append(QuotaUse(quota, used))
+    return uses
+
+
+def confirmed_count(event: Event) -> int:
+    return Registration.objects.filter(delegation__event=event, status=Status.CONFIRMED).count()
+
+
+def delegation_of(event: Event, region: Region) -> Delegation | None:
+    return Delegation.objects.filter(event=event, region=region).select_related("region").first()
+
+
+def delegations_overview(event: Event) -> QuerySet[Delegation]:
+    """Every delegation with its participants counted by status and its arrivals."""
+    arrived = CheckIn.objects.filter(
+        registration__delegation=OuterRef("pk"), session__isnull=True
+    ).values("registration__delegation")
+    by_status = {
+        name: Count("registrations", filter=Q(registrations__status=status))
+        for name, status in (
+            ("confirmed", Status.CONFIRMED),
+            ("waitlisted", Status.WAITLISTED),
+            ("pending", Status.PENDING),
+        )
+    }
+    return (
+        Delegation.objects.filter(event=event)
+        .select_related("region")
+        .annotate(
+            **by_status,
+            arrived=Coalesce(Subquery(arrived.annotate(n=Count("pk")).values("n")[:1]), Value(0)),
+        )
+        .order_by("region__name")
+    )
+
+
+def in_status(event: Event, status: str) -> QuerySet[Registration]:
+    """The event's registrations of one status, first registered first (the order in
+    which the waiting list is promoted)."""
+    return participants(event).filter(status=status).order_by("registered_at", "pk")
+
+
+def registration_of(event: Event, pk: int) -> Registration | None:
+    return (
+        Registration.objects.select_related("delegation__region", "delegation__event__host_region")
+        .filter(delegation__event=event, pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CertificateCounts:
+    issued: int
+    revoked: int
+    awaiting: int  # checked in, confirmed, no certificate yet
+
+
+def certificate_counts(event: Event) -> CertificateCounts:
+    certificates = Certificate.objects.filter(registration__delegation__event=event)
+    counts = certificates.aggregate(
+        issued=Count("pk"), revoked=Count("pk", filter=Q(revoked_at__isnull=False))
+    )
+    awaiting = (
+        participants(event)
+        .filter(status=Status.CONFIRMED, arrived=True, certificate__isnull=True)
+        .count()
+    )
+    return CertificateCounts(counts["issued"], counts["revoked"], awaiting)
 
 
 def certificate_by_code(code: str) -> Certificate | None:
