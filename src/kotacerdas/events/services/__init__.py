@@ -1,5 +1,6 @@
 """Everything that writes to events."""
 
+from .agenda import create_event, delete_session, save_session, update_event
 from .checkin import check_in, issue_certificates, revoke_certificate, ticket_payload
 from .registration import (
     approve_registration,
@@ -13,10 +14,14 @@ __all__ = [
     "approve_registration",
     "cancel_registration",
     "check_in",
+    "create_event",
+    "delete_session",
     "issue_certificates",
     "open_delegation",
     "register_participant",
     "revoke_certificate",
+    "save_session",
     "set_quota",
     "ticket_payload",
+    "update_event",
 ]
