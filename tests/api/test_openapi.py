@@ -284,3 +284,46 @@ def test_openapi_component_names_belong_to_one_schema_each(schema):
         if name in schema["components"]["schemas"] and len(classes) > 1
     }
     assert shared == {}
+
+
+# --- events --------------------------------------------------------------------------------
+# Its router is registered at /events. Participant lists and attendance take the token
+# optionally in the schema's terms (a 401 without one) and add a 403 for the wrong user.
+
+EVENT_ENDPOINTS = {
+    ("get", "/api/v1/events"),
+    ("get", "/api/v1/events/{slug}"),
+    ("get", "/api/v1/events/{slug}/sessions"),
+    ("get", "/api/v1/events/{slug}/delegations"),
+    ("post", "/api/v1/events/{slug}/delegations"),
+    ("get", "/api/v1/events/{slug}/delegations/{code}/registrations"),
+    ("post", "/api/v1/events/{slug}/delegations/{code}/registrations"),
+    ("post", "/api/v1/events/{slug}/registrations/{registration_id}/cancel"),
+    ("post", "/api/v1/events/{slug}/registrations/{registration_id}/approve"),
+    ("get", "/api/v1/events/{slug}/quotas"),
+    ("put", "/api/v1/events/{slug}/quotas"),
+    ("post", "/api/v1/events/{slug}/checkin"),
+    ("get", "/api/v1/events/{slug}/attendance"),
+    ("get", "/api/v1/events/certificates/{code}"),
+}
+EVENT_PROTECTED_READS = {
+    ("get", "/api/v1/events/{slug}/delegations/{code}/registrations"),
+    ("get", "/api/v1/events/{slug}/attendance"),
+}
+ENDPOINTS |= EVENT_ENDPOINTS
+OPTIONAL_TOKEN |= EVENT_PROTECTED_READS
+EXTRA_ERRORS.update({key: {"403"} for key in EVENT_PROTECTED_READS})
+
+
+def test_openapi_lists_the_event_endpoints_with_one_tag(schema):
+    events = {
+        (method, path): operation
+        for method, path, operation in operations(schema)
+        if path.startswith("/api/v1/events")
+    }
+
+    assert set(events) == EVENT_ENDPOINTS
+    assert {tuple(op["tags"]) for op in events.values()} == {("events",)}
+    assert events[("get", "/api/v1/events/certificates/{code}")]["summary"] == (
+        "Verify a certificate of attendance"
+    )
