@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from kotacerdas.core.tabular import csv_bytes, xlsx_bytes
@@ -162,7 +162,12 @@ def quota_usage(event: Event, region: Region | None = None) -> list[QuotaUse]:
         .values_list("delegation__region_id", "role", "n")
     )
     uses = []
-    for quota in quotas.order_by("region__name", "role", "pk"):
+    for quota in quotas.order_by(
+        # Event-wide quotas first on every database (NULLs sort last on PostgreSQL).
+        F("region__name").asc(nulls_first=True),
+        "role",
+        "pk",
+    ):
         used = sum(
             n
             for region_id, role, n in counts
