@@ -38,7 +38,7 @@ from kotacerdas.practices.models import Practice
 from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.models import Region
 
-from . import services
+from . import notifications, services
 from .models import Certificate, CheckIn, Delegation, Event, Registration, Session, Speaker
 
 DEMO_FILE = "data/kupang-2019.yaml"
@@ -245,7 +245,7 @@ def load(*, progress: Callable[[int, int], None] | None = None) -> dict[str, int
         if progress:
             progress(done, total)
 
-    with transaction.atomic():
+    with notifications.silenced(), transaction.atomic():
         event = Event.objects.create(
             slug=spec["slug"],
             name=spec["name"],

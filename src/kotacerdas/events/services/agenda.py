@@ -33,7 +33,7 @@ from kotacerdas.regions.codes import normalise_region_code
 from kotacerdas.regions.models import Region
 
 from ..models import CheckIn, Event, Registration, Session, Speaker
-from .registration import _locked_event, promote_waiting
+from .registration import locked_event, promote_waiting
 
 EventStatus = Event.Status
 # Paths of the events pages that an event's short name must never shadow.
@@ -351,7 +351,7 @@ def update_event(*, actor: Any, event: Event, data: dict[str, Any]) -> Event:
     require_rule(actor, "events.manage_event", event)
     try:
         with transaction.atomic():
-            locked = _locked_event(event)
+            locked = locked_event(event)
             values = _check_event(data, locked)
             before = audit.snapshot(locked)
             capacity_before = locked.capacity

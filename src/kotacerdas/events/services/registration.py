@@ -26,6 +26,7 @@ from kotacerdas.core.services import require_rule
 from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.models import Region
 
+from .. import notifications
 from ..models import Delegation, Event, ParticipantRole, Quota, Registration
 
 Status = Registration.Status
@@ -114,7 +115,7 @@ def _quota_text(quota: Quota) -> str:
     return _("The quota of %(n)d %(role)s is full.") % {"n": quota.limit, "role": role}
 
 
-def _locked_event(event: Event) -> Event:
+def locked_event(event: Event) -> Event:
     # of=("self",): lock the event row only, not its host region (other events share it).
     return (
         Event.objects.select_for_update(of=("self",)).select_related("host_region").get(pk=event.pk)
@@ -191,7 +192,7 @@ def register_participant(
     require_rule(actor, "events.manage_delegation", delegation)
     values = _check_participant(delegation, data)
     with transaction.atomic():
-        event = _locked_event(delegation.event)
+        event = locked_event(delegation.event)
         if actor is not None and not registration_open(event):
             raise ValidationError(_("Registration for this event is not open."))
         if event.requires_approval:
@@ -216,6 +217,7 @@ def register_participant(
             region_code=delegation.region.code,
             changes={"status": [None, status], "role": [None, values["role"]]},
         )
+        notifications.notify_participant(registration)
     return registration
 
 
@@ -245,6 +247,7 @@ def promote_waiting(*, actor: Any, event: Event) -> list[Registration]:
     for registration in waiting:
         if place_for(event, registration.delegation.region_id, registration.role).fits:
             _set_status(actor, registration, Status.CONFIRMED)
+            notifications.notify_participant(registration)
             promoted.append(registration)
     return promoted
 
@@ -253,7 +256,7 @@ def cancel_registration(*, actor: Any, registration: Registration) -> list[Regis
     """Cancel a participation; the place goes to the waiting list. Returns who moved up."""
     require_rule(actor, "events.manage_delegation", registration)
     with transaction.atomic():
-        event = _locked_event(registration.delegation.event)
+        event = locked_event(registration.delegation.event)
         registration = Registration.objects.select_related("delegation__region").get(
             pk=registration.pk
         )
@@ -269,7 +272,7 @@ def approve_registration(*, actor: Any, registration: Registration) -> Registrat
     otherwise on the waiting list."""
     require_rule(actor, "events.approve_registration", registration)
     with transaction.atomic():
-        event = _locked_event(registration.delegation.event)
+        event = locked_event(registration.delegation.event)
         registration = Registration.objects.select_related("delegation__region").get(
             pk=registration.pk
         )
@@ -277,6 +280,7 @@ def approve_registration(*, actor: Any, registration: Registration) -> Registrat
             raise ValidationError(_("Only a registration awaiting approval can be approved."))
         place = place_for(event, registration.delegation.region_id, registration.role)
         _set_status(actor, registration, Status.CONFIRMED if place.fits else Status.WAITLISTED)
+        notifications.notify_participant(registration)
     return registration
 
 
@@ -293,7 +297,7 @@ def set_quota(
     # A region's quota belongs to that region's trail; an event-wide one to no region.
     region_code = region.code if region else ""
     with transaction.atomic():
-        event = _locked_event(event)
+        event = locked_event(event)
         existing = Quota.objects.filter(event=event, region=region, role=role).first()
         if limit is None:
             if existing is not None:
