@@ -48,11 +48,15 @@ def find_ticket(event: Event, scanned: str) -> Registration:
             token = signing.Signer(salt=TICKET_SALT).unsign(text)
         except signing.BadSignature:
             raise ValidationError(_("This QR code is not a ticket of KotaCerdas.")) from None
-        registration = Registration.objects.filter(token=token).first()
+        registration = (
+            Registration.objects.select_related("delegation__region").filter(token=token).first()
+        )
     else:
         code = _normalised_code(text)
         if len(code) == CODE_LENGTH:
-            registration = Registration.objects.filter(code=code).first()
+            registration = (
+                Registration.objects.select_related("delegation__region").filter(code=code).first()
+            )
     if registration is None:
         raise ValidationError(_("No ticket has this code."))
     if registration.delegation.event_id != event.pk:
