@@ -283,6 +283,7 @@ def test_list_links_by_role(request, db, kupang, role, links):
         set(re.findall(r'data-testid="([a-z-]+-link|own-recommendations)"', html))
         - {
             "practices-link",
+            "events-link",
             "account-link",
             "cycles-link",
         }
