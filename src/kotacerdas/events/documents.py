@@ -66,30 +66,33 @@ def grouped_code(code: str, size: int = 4) -> str:
     return "-".join(code[i : i + size] for i in range(0, len(code), size))
 
 
-def _zone_abbreviation(event: Event) -> str:
+def zone_abbreviation(event: Event) -> str:
     zone = event.zone
     return TIMEZONE_ABBREVIATIONS.get(zone.key) or dt.datetime.now(zone).tzname() or zone.key
 
 
-def _local(event: Event, moment: dt.datetime) -> dt.datetime:
+def in_host_zone(event: Event, moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(event.zone)
 
 
 def _clock(event: Event, moment: dt.datetime) -> str:
-    return f"{_local(event, moment):%H.%M}"
+    return f"{in_host_zone(event, moment):%H.%M}"
 
 
-def _time_range(event: Event, start: dt.datetime, end: dt.datetime) -> str:
-    return f"{_clock(event, start)}–{_clock(event, end)} {_zone_abbreviation(event)}"
+def time_range(event: Event, start: dt.datetime, end: dt.datetime) -> str:
+    return f"{_clock(event, start)}–{_clock(event, end)} {zone_abbreviation(event)}"
 
 
 def _day(day: dt.date) -> str:
     return format_date(day, "l, j F Y")
 
 
-def _date_range(event: Event) -> str:
+def date_range(event: Event) -> str:
     """The event's days in the host's zone: ``16–18 Oktober 2019``."""
-    start, end = _local(event, event.starts_at).date(), _local(event, event.ends_at).date()
+    start, end = (
+        in_host_zone(event, event.starts_at).date(),
+        in_host_zone(event, event.ends_at).date(),
+    )
     if start == end:
         return format_date(start, "j F Y")
     if (start.year, start.month) == (end.year, end.month):
@@ -308,7 +311,7 @@ def _agenda_day(pdf: _Document, event: Event, day: dt.date, sessions: list[Sessi
         table.row([_("Time"), _("Type"), _("Session"), _("Room"), _("Speakers")])
         for session in sessions:
             row = table.row()
-            row.cell(_time_range(event, session.starts_at, session.ends_at))
+            row.cell(time_range(event, session.starts_at, session.ends_at))
             row.cell(capfirst(session.get_kind_display()))
             row.cell(session.title, style=bold)
             row.cell(session.room)
@@ -322,10 +325,10 @@ def agenda_pdf(event: Event) -> bytes:
     pdf.paragraph(event.name, 16, bold=True)
     if event.theme:
         pdf.paragraph(event.theme, 11)
-    pdf.paragraph(_place(_date_range(event), event.venue, event.city), 10)
-    pdf.paragraph(_("Times are %(zone)s.") % {"zone": _zone_abbreviation(event)}, 8)
+    pdf.paragraph(_place(date_range(event), event.venue, event.city), 10)
+    pdf.paragraph(_("Times are %(zone)s.") % {"zone": zone_abbreviation(event)}, 8)
     sessions = event.sessions.prefetch_related("speakers").order_by("starts_at", "pk")
-    for day, items in groupby(sessions, key=lambda s: _local(event, s.starts_at).date()):
+    for day, items in groupby(sessions, key=lambda s: in_host_zone(event, s.starts_at).date()):
         _agenda_day(pdf, event, day, list(items))
     return pdf.to_bytes()
 
@@ -340,7 +343,7 @@ def ticket_pdf(registration: Registration) -> bytes:
     pdf.paragraph(_("Participant ticket").upper(), 8, bold=True)
     pdf.ln(1)
     pdf.paragraph(event.name, 12, bold=True)
-    pdf.paragraph(_date_range(event), 9)
+    pdf.paragraph(date_range(event), 9)
     pdf.paragraph(_("starts %(time)s") % {"time": _local_start(event)}, 9)
     pdf.paragraph(_place(event.venue, event.city), 9)
     pdf.ln(3)
@@ -356,7 +359,7 @@ def ticket_pdf(registration: Registration) -> bytes:
 
 
 def _local_start(event: Event) -> str:
-    return f"{_clock(event, event.starts_at)} {_zone_abbreviation(event)}"
+    return f"{_clock(event, event.starts_at)} {zone_abbreviation(event)}"
 
 
 BADGE_W, BADGE_H, BADGE_COLUMNS, BADGE_ROWS = 90.0, 65.0, 2, 4
@@ -424,7 +427,7 @@ def _certificate_body(pdf: _Document, registration: Registration) -> None:
     }
     held = _("held in %(city)s on %(dates)s.") % {
         "city": event.city or event.host_region.name,
-        "dates": _date_range(event),
+        "dates": date_range(event),
     }
     pdf.set_xy(25, 34)
     pdf.paragraph(_("Certificate of attendance").upper(), 26, bold=True)
@@ -449,7 +452,7 @@ def _certificate_footer(pdf: _Document, certificate: Certificate, verify_url: st
     pdf.set_xy(25, pdf.h - 22 - size + 4)
     width = pdf.w - 50 - size - 6
     event = certificate.registration.delegation.event
-    issued = format_date(_local(event, certificate.issued_at), "j F Y")
+    issued = format_date(in_host_zone(event, certificate.issued_at), "j F Y")
     code = _("Verification code: %(code)s") % {"code": certificate.code}
     pdf.paragraph(_("Issued %(date)s") % {"date": issued}, 9, align="L", w=width)
     pdf.paragraph(code, 11, bold=True, align="L", w=width)

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -27,8 +25,8 @@ from kotacerdas.practices.models import Practice
 from kotacerdas.regions.models import Region
 
 from . import selectors
-from .documents import _date_range, _local, _time_range, _zone_abbreviation, grouped_code
-from .models import Certificate, CheckIn, Delegation, Event, Registration, Session, Speaker
+from .documents import date_range, grouped_code, in_host_zone, time_range, zone_abbreviation
+from .models import Certificate, Delegation, Event, Registration, Session, Speaker
 from .services.registration import registration_open
 
 Status = Event.Status
@@ -38,95 +36,12 @@ Confirmed = Registration.Status.CONFIRMED
 # --- reads ----------------------------------------------------------------------------------
 
 
-def visible_events(user: Any) -> QuerySet[Event]:
-    """The events ``user`` may see, with their host region: drafts only for the secretariat."""
-    events = Event.objects.select_related("host_region")
-    if not user.has_perm("events.manage_event"):
-        events = events.exclude(status=Status.DRAFT)
-    return events
-
-
-def visible_event(user: Any, slug: str) -> Event | None:
-    """The event ``slug`` if ``user`` may see it (a draft is the secretariat's alone)."""
-    return visible_events(user).filter(slug=slug).first()
-
-
-def agenda(event: Event) -> QuerySet[Session]:
-    """The event's sessions in time order with their speakers (in order) and the published
-    practices presented in them: three queries, however long the agenda."""
-    presented = (
-        Practice.objects.filter(published_version__isnull=False)
-        .select_related("published_version", "lead_region")
-        .order_by("published_version__title", "pk")
-    )
-    return (
-        Session.objects.filter(event=event)
-        .order_by("starts_at", "pk")
-        .prefetch_related(
-            Prefetch(
-                "speakers",
-                queryset=Speaker.objects.select_related("region").order_by("position", "pk"),
-            ),
-            Prefetch("practices", queryset=presented),
-        )
-    )
-
-
-def sessions_presenting(practice: Practice) -> QuerySet[Session]:
-    """The sessions of events that are not drafts where ``practice`` was presented."""
-    return (
-        Session.objects.filter(practices=practice)
-        .exclude(event__status=Status.DRAFT)
-        .select_related("event__host_region")
-        .order_by("starts_at", "pk")
-    )
-
-
-def _count(queryset: QuerySet[Any], group: str) -> Coalesce:
-    """How many rows of ``queryset`` (filtered on an OuterRef) there are, as a subquery."""
-    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def hosted_events(region: Region) -> QuerySet[Event]:
-    """The events ``region`` hosts (not drafts), newest first, with their numbers of
-    delegations and of confirmed participants."""
-    confirmed = Registration.objects.filter(delegation__event=OuterRef("pk"), status=Confirmed)
-    return (
-        Event.objects.filter(host_region=region)
-        .exclude(status=Status.DRAFT)
-        .select_related("host_region")
-        .annotate(
-            delegation_count=_count(Delegation.objects.filter(event=OuterRef("pk")), "event"),
-            confirmed_count=_count(confirmed, "delegation__event"),
-        )
-        .order_by("-starts_at", "pk")
-    )
-
-
-def region_delegations(region: Region) -> QuerySet[Delegation]:
-    """The delegations ``region`` sent to events (not drafts), newest event first, with
-    their confirmed participants and those who arrived."""
-    confirmed = Registration.objects.filter(delegation=OuterRef("pk"), status=Confirmed)
-    arrived = CheckIn.objects.filter(registration__delegation=OuterRef("pk"), session__isnull=True)
-    return (
-        Delegation.objects.filter(region=region)
-        .exclude(event__status=Status.DRAFT)
-        .select_related("event__host_region")
-        .annotate(
-            confirmed_count=_count(confirmed, "delegation"),
-            arrived_count=_count(arrived, "registration__delegation"),
-        )
-        .order_by("-event__starts_at", "pk")
-    )
-
-
 # --- formatting -----------------------------------------------------------------------------
 
 
 def event_dates(event: Event) -> str:
     """The event's days in the host's zone, with the zone: ``16–18 Oktober 2019, WITA``."""
-    return f"{_date_range(event)}, {_zone_abbreviation(event)}"
+    return f"{date_range(event)}, {zone_abbreviation(event)}"
 
 
 def event_url(event: Event, anchor: str = "") -> str:
@@ -135,15 +50,15 @@ def event_url(event: Event, anchor: str = "") -> str:
 
 
 def _local_date(event: Event, moment: dt.datetime, pattern: str = "j F Y") -> str:
-    return format_date(_local(event, moment), pattern)
+    return format_date(in_host_zone(event, moment), pattern)
 
 
 def _local_moment(event: Event, moment: dt.datetime | None) -> str:
     """``16 Oktober 2019 08.00 WITA``: a date and time in the host's zone."""
     if moment is None:
         return ""
-    local = _local(event, moment)
-    return f"{format_date(local, 'j F Y')} {local:%H.%M} {_zone_abbreviation(event)}"
+    local = in_host_zone(event, moment)
+    return f"{format_date(local, 'j F Y')} {local:%H.%M} {zone_abbreviation(event)}"
 
 
 # --- the list of events ---------------------------------------------------------------------
@@ -161,7 +76,7 @@ def _row(event: Event) -> EventRow:
     return EventRow(
         event=event,
         dates=event_dates(event),
-        year=_local(event, event.starts_at).year,
+        year=in_host_zone(event, event.starts_at).year,
         status=event.get_status_display(),
     )
 
@@ -170,17 +85,17 @@ def list_context(user: Any, *, year: str = "", status: str = "") -> dict[str, An
     """Upcoming events (soonest first) and past ones (latest first), optionally of one year
     (in the host's zone) or one status. One query: a network holds a few events a year."""
     now = timezone.now()
-    events = list(visible_events(user).order_by("starts_at", "pk"))
+    events = list(selectors.visible_events(user).order_by("starts_at", "pk"))
     statuses = [(value, label) for value, label in Status.choices if value != Status.DRAFT]
     if user.has_perm("events.manage_event"):
         statuses = list(Status.choices)
-    years = sorted({_local(e, e.starts_at).year for e in events}, reverse=True)
+    years = sorted({in_host_zone(e, e.starts_at).year for e in events}, reverse=True)
     chosen_year = int(year) if year.isdigit() and int(year) in years else None
     chosen_status = status if status in dict(statuses) else ""
     rows = [
         _row(e)
         for e in events
-        if (chosen_year is None or _local(e, e.starts_at).year == chosen_year)
+        if (chosen_year is None or in_host_zone(e, e.starts_at).year == chosen_year)
         and (not chosen_status or e.status == chosen_status)
     ]
     return {
@@ -254,11 +169,13 @@ def _links(user: Any, event: Event) -> Links:
 def agenda_days(event: Event) -> list[AgendaDay]:
     """The agenda grouped by day in the host's zone."""
     days = []
-    for day, sessions in groupby(agenda(event), key=lambda s: _local(event, s.starts_at).date()):
+    for day, sessions in groupby(
+        selectors.agenda(event), key=lambda s: in_host_zone(event, s.starts_at).date()
+    ):
         rows = [
             SessionRow(
                 session=s,
-                time=_time_range(event, s.starts_at, s.ends_at),
+                time=time_range(event, s.starts_at, s.ends_at),
                 kind=capfirst(s.get_kind_display()),
                 speakers=list(s.speakers.all()),
                 practices=list(s.practices.all()),
@@ -279,7 +196,7 @@ def detail_context(event: Event, user: Any) -> dict[str, Any]:
     return {
         "event": event,
         "dates": event_dates(event),
-        "zone": _zone_abbreviation(event),
+        "zone": zone_abbreviation(event),
         "registration_opens": _local_moment(event, event.registration_opens_at),
         "registration_closes": _local_moment(event, event.registration_closes_at),
         "registration_open": registration_open(event),
@@ -309,7 +226,7 @@ def certificate_context(certificate: Certificate, user: Any) -> dict[str, Any]:
         "name": registration.name,
         "region": registration.delegation.region,
         "event": event,
-        "event_visible": visible_events(user).filter(pk=event.pk).exists(),
+        "event_visible": selectors.visible_events(user).filter(pk=event.pk).exists(),
         "dates": event_dates(event),
         "city": event.city or event.host_region.name,
         "issued": _local_date(event, certificate.issued_at),
@@ -339,7 +256,7 @@ def practice_sessions_context(practice: Practice) -> dict[str, Any]:
             date=_local_date(s.event, s.starts_at),
             url=event_url(s.event, f"session-{s.pk}"),
         )
-        for s in sessions_presenting(practice)
+        for s in selectors.sessions_presenting(practice)
     ]
     return {"practice": practice, "rows": rows}
 
@@ -357,7 +274,7 @@ def region_events_context(region: Region) -> dict[str, Any]:
     """The events a region hosts and those its delegation went to, with counts and no
     names (two queries)."""
     now = timezone.now()
-    hosted = [(e, event_dates(e)) for e in hosted_events(region)]
+    hosted = [(e, event_dates(e)) for e in selectors.hosted_events(region)]
     delegations = [
         DelegationRow(
             delegation=d,
@@ -366,6 +283,6 @@ def region_events_context(region: Region) -> dict[str, Any]:
             confirmed=d.confirmed_count,
             arrived=d.arrived_count if d.event.starts_at <= now else None,
         )
-        for d in region_delegations(region)
+        for d in selectors.region_delegations(region)
     ]
     return {"region": region, "hosted": hosted, "delegations": delegations}

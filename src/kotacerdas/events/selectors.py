@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from kotacerdas.core.tabular import csv_bytes, xlsx_bytes
-from kotacerdas.regions.models import Region
+from kotacerdas.practices.models import Practice
+from kotacerdas.regions.models import Region, TimeZone
 
 from .models import (
     Certificate,
@@ -19,6 +33,8 @@ from .models import (
     ParticipantRole,
     Quota,
     Registration,
+    Session,
+    Speaker,
 )
 
 Status = Registration.Status
@@ -130,6 +146,134 @@ def dashboard(event: Event) -> Dashboard:
     )
 
 
+# --- events, agendas and the events of a region --------------------------------------------
+
+
+def visible_events(user: Any) -> QuerySet[Event]:
+    """The events ``user`` may see, with their host region: drafts only for the secretariat
+    (``user=None`` is the public)."""
+    events = Event.objects.select_related("host_region")
+    if user is None or not user.has_perm("events.manage_event"):
+        events = events.exclude(status=Event.Status.DRAFT)
+    return events
+
+
+def visible_event(user: Any, slug: str) -> Event | None:
+    """The event ``slug`` if ``user`` may see it (a draft is the secretariat's alone)."""
+    return visible_events(user).filter(slug=slug).first()
+
+
+def agenda(event: Event) -> QuerySet[Session]:
+    """The event's sessions in time order with their speakers (in order) and the published
+    practices presented in them: three queries, however long the agenda."""
+    presented = (
+        Practice.objects.filter(published_version__isnull=False)
+        .select_related("published_version", "lead_region")
+        .order_by("published_version__title", "pk")
+    )
+    return (
+        Session.objects.filter(event=event)
+        .order_by("starts_at", "pk")
+        .prefetch_related(
+            Prefetch(
+                "speakers",
+                queryset=Speaker.objects.select_related("region").order_by("position", "pk"),
+            ),
+            Prefetch("practices", queryset=presented),
+        )
+    )
+
+
+def sessions_presenting(practice: Practice) -> QuerySet[Session]:
+    """The sessions of events that are not drafts where ``practice`` was presented."""
+    return (
+        Session.objects.filter(practices=practice)
+        .exclude(event__status=Event.Status.DRAFT)
+        .select_related("event__host_region")
+        .order_by("starts_at", "pk")
+    )
+
+
+def _count(queryset: QuerySet[Any], group: str) -> Coalesce:
+    """How many rows of ``queryset`` (filtered on an OuterRef) there are, as a subquery."""
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def hosted_events(region: Region) -> QuerySet[Event]:
+    """The events ``region`` hosts (not drafts), newest first, with their numbers of
+    delegations and of confirmed participants."""
+    confirmed = Registration.objects.filter(
+        delegation__event=OuterRef("pk"), status=Status.CONFIRMED
+    )
+    return (
+        Event.objects.filter(host_region=region)
+        .exclude(status=Event.Status.DRAFT)
+        .select_related("host_region")
+        .annotate(
+            delegation_count=_count(Delegation.objects.filter(event=OuterRef("pk")), "event"),
+            confirmed_count=_count(confirmed, "delegation__event"),
+        )
+        .order_by("-starts_at", "pk")
+    )
+
+
+def region_delegations(region: Region) -> QuerySet[Delegation]:
+    """The delegations ``region`` sent to events (not drafts), newest event first, with
+    their confirmed participants and those who arrived."""
+    confirmed = Registration.objects.filter(delegation=OuterRef("pk"), status=Status.CONFIRMED)
+    arrived = CheckIn.objects.filter(registration__delegation=OuterRef("pk"), session__isnull=True)
+    return (
+        Delegation.objects.filter(region=region)
+        .exclude(event__status=Event.Status.DRAFT)
+        .select_related("event__host_region")
+        .annotate(
+            confirmed_count=_count(confirmed, "delegation"),
+            arrived_count=_count(arrived, "registration__delegation"),
+        )
+        .order_by("-event__starts_at", "pk")
+    )
+
+
+def _starting_in(year: int) -> Q:
+    """Events that start in ``year`` as their host reads the calendar (an event at 07:00
+    WITA on 1 January is still 31 December in UTC)."""
+    condition = Q()
+    for name in TimeZone.values:
+        zone = zoneinfo.ZoneInfo(name)
+        condition |= Q(
+            host_region__timezone=name,
+            starts_at__gte=dt.datetime(year, 1, 1, tzinfo=zone),
+            starts_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=zone),
+        )
+    return condition
+
+
+def public_events(
+    *, status: str | None = None, region: Region | None = None, year: int | None = None
+) -> QuerySet[Event]:
+    """Events that are not drafts, latest first."""
+    events = Event.objects.exclude(status=Event.Status.DRAFT).select_related("host_region")
+    if status:
+        events = events.filter(status=status)
+    if region is not None:
+        events = events.filter(host_region=region)
+    if year is not None:
+        events = events.filter(_starting_in(year))
+    return events.order_by("-starts_at", "slug")
+
+
+def registrations_with_certificates(
+    event: Event, pks: Iterable[int] | None = None
+) -> QuerySet[Registration]:
+    """The event's registrations (``pks`` only when given) with their region, arrival and
+    certificate."""
+    rows = participants(event).select_related("certificate")
+    if pks is not None:
+        rows = rows.filter(pk__in=list(pks))
+    return rows
+
+
 # --- delegations and the secretariat's desk ------------------------------------------------
 
 
@@ -188,9 +332,7 @@ def delegation_of(event: Event, region: Region) -> Delegation | None:
 
 def delegations_overview(event: Event) -> QuerySet[Delegation]:
     """Every delegation with its participants counted by status and its arrivals."""
-    arrived = CheckIn.objects.filter(
-        registration__delegation=OuterRef("pk"), session__isnull=True
-    ).values("registration__delegation")
+    arrived = CheckIn.objects.filter(registration__delegation=OuterRef("pk"), session__isnull=True)
     by_status = {
         name: Count("registrations", filter=Q(registrations__status=status))
         for name, status in (
@@ -202,10 +344,7 @@ def delegations_overview(event: Event) -> QuerySet[Delegation]:
     return (
         Delegation.objects.filter(event=event)
         .select_related("region")
-        .annotate(
-            **by_status,
-            arrived=Coalesce(Subquery(arrived.annotate(n=Count("pk")).values("n")[:1]), Value(0)),
-        )
+        .annotate(**by_status, arrived=_count(arrived, "registration__delegation"))
         .order_by("region__name")
     )
 

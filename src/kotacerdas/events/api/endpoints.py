@@ -23,7 +23,6 @@ from kotacerdas.regions.api import region_from_body, region_from_path
 from .. import selectors, services
 from ..models import Certificate, Delegation, Event, Registration, Session
 from ..services.registration import place_for, registration_open
-from . import queries
 from .schemas import (
     CODE_DESCRIPTION,
     EventAttendanceOut,
@@ -75,13 +74,8 @@ CertificateCode = PathEx[
 
 def _event(slug: str, viewer: Any = None) -> Event:
     """The event; a draft is the secretariat's until it opens (a 404 for anyone else)."""
-    event = selectors.event_by_slug(slug) if _SLUG.match(slug) else None
-    hidden = (
-        event is not None
-        and event.status == Event.Status.DRAFT
-        and (viewer is None or not rules.has_perm("events.manage_event", viewer, event))
-    )
-    if event is None or hidden:
+    event = selectors.visible_event(viewer, slug) if _SLUG.match(slug) else None
+    if event is None:
         raise Http404(_("No event has the short name “%(slug)s”.") % {"slug": slug})
     return event
 
@@ -190,7 +184,7 @@ def _participant(registration: Registration) -> dict[str, Any]:
 def _participants(event: Event, pks: Iterable[int]) -> list[Registration]:
     """The registrations ``pks`` read back after a write, in the order given."""
     order = list(pks)
-    rows = {r.pk: r for r in queries.registrations(event, order)}
+    rows = {r.pk: r for r in selectors.registrations_with_certificates(event, order)}
     return [rows[pk] for pk in order]
 
 
@@ -238,7 +232,7 @@ def list_events(
     request: HttpRequest, filters: Query[EventFiltersIn], page: Query[PageParams]
 ) -> dict[str, Any]:
     region = region_from_path(filters.region, "region") if filters.region else None
-    rows = queries.public_events(status=filters.status, region=region, year=filters.year)
+    rows = selectors.public_events(status=filters.status, region=region, year=filters.year)
     result = paginate(rows, page)
     result["items"] = [_card(event) for event in result["items"]]
     return result
@@ -261,7 +255,7 @@ def get_event(request: HttpRequest, slug: Slug) -> dict[str, Any]:
     return {
         **_card(event),
         "description": event.description,
-        "sessions": [_session(session, event) for session in queries.agenda(event)],
+        "sessions": [_session(session, event) for session in selectors.agenda(event)],
         "counts": {"confirmed": confirmed, "places_left": max(event.capacity - confirmed, 0)},
     }
 
@@ -278,7 +272,7 @@ def list_event_sessions(
     request: HttpRequest, page: Query[PageParams], slug: Slug
 ) -> dict[str, Any]:
     event = _event(slug)
-    result = paginate(queries.agenda(event), page)
+    result = paginate(selectors.agenda(event), page)
     result["items"] = [_session(session, event) for session in result["items"]]
     return result
 
@@ -352,7 +346,7 @@ def list_delegation_registrations(
             _("%(region)s has no delegation to “%(slug)s”.")
             % {"region": region.name, "slug": event.slug}
         )
-    rows = queries.registrations(event).filter(delegation=delegation)
+    rows = selectors.registrations_with_certificates(event).filter(delegation=delegation)
     result = paginate(rows, page)
     result["items"] = [_participant(r) for r in result["items"]]
     return result

@@ -54,11 +54,9 @@ def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
 
 
 def _event(request: HttpRequest, slug: str) -> Event:
-    event = selectors.event_by_slug(slug)
     # A draft is the secretariat's until it opens.
-    if event is None or (
-        event.status == Event.Status.DRAFT and not _may(request, "events.manage_event", event)
-    ):
+    event = selectors.visible_event(request.user, slug)
+    if event is None:
         raise Http404(_("There is no such event."))
     return event
 

@@ -34,7 +34,7 @@ PDF = "application/pdf"
 
 
 def _event_or_404(request: HttpRequest, slug: str) -> Event:
-    event = presentation.visible_event(request.user, slug)
+    event = selectors.visible_event(request.user, slug)
     if event is None:
         raise Http404(_("No event has the short name %(slug)s.") % {"slug": slug})
     return event
