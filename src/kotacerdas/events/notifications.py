@@ -11,11 +11,8 @@ language (Indonesian).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
-from collections.abc import Iterator
-from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -25,6 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.dateformat import format as format_date
 
+from kotacerdas.core import mail
 from kotacerdas.regions.models import TIMEZONE_ABBREVIATIONS
 
 from .models import Event, Registration
@@ -38,17 +36,7 @@ TEMPLATES = {
     Status.PENDING: "events/email/pending.txt",
 }
 
-_silenced: ContextVar[bool] = ContextVar("kotacerdas_event_mail_silenced", default=False)
-
-
-@contextlib.contextmanager
-def silenced() -> Iterator[None]:
-    """Send no e-mail inside the block (loading demo content is nobody's news)."""
-    token = _silenced.set(True)
-    try:
-        yield
-    finally:
-        _silenced.reset(token)
+silenced = mail.silenced  # loading demo content sends nothing
 
 
 def notify_participant(registration: Registration) -> None:
@@ -56,7 +44,7 @@ def notify_participant(registration: Registration) -> None:
     registration's status means for them: the ticket when it is confirmed, a note when it
     is on the waiting list or awaits approval (nothing when it is cancelled)."""
     status = registration.status
-    if _silenced.get() or not registration.email or status not in TEMPLATES:
+    if mail.is_silenced() or not registration.email or status not in TEMPLATES:
         return
     pk = registration.pk
 

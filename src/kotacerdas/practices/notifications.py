@@ -8,9 +8,7 @@ text is rendered in the platform's default language (Indonesian).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -21,17 +19,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-_silenced: ContextVar[bool] = ContextVar("kotacerdas_practice_mail_silenced", default=False)
+from kotacerdas.core import mail
 
-
-@contextlib.contextmanager
-def silenced() -> Iterator[None]:
-    """Send no notification inside the block (loading demo content is nobody's news)."""
-    token = _silenced.set(True)
-    try:
-        yield
-    finally:
-        _silenced.reset(token)
+silenced = mail.silenced  # loading demo content sends nothing
 
 
 def _addresses(users: Iterable[Any]) -> list[str]:
@@ -52,7 +42,7 @@ def send(template: str, recipients: Iterable[str], context: dict[str, Any]) -> N
     """Queue one e-mail per recipient from ``practices/email/<template>.txt`` (the first
     line is the subject) once the current transaction commits."""
     recipients = sorted(set(recipients))
-    if not recipients or _silenced.get():
+    if not recipients or mail.is_silenced():
         return
 
     def deliver() -> None:
