@@ -11,7 +11,6 @@ from typing import Any
 from django.db.models import (
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -306,12 +305,18 @@ def quota_usage(event: Event, region: Region | None = None) -> list[QuotaUse]:
         .values_list("delegation__region_id", "role", "n")
     )
     uses = []
-    for quota in quotas.order_by(
-        # Event-wide quotas first on every database (NULLs sort last on PostgreSQL).
-        F("region__name").asc(nulls_first=True),
-        "role",
-        "pk",
-    ):
+    roles = list(ParticipantRole.values)
+    # Event-wide quotas first, then by region; within each, roles in their listed order.
+    ordered = sorted(
+        quotas,
+        key=lambda q: (
+            q.region is not None,
+            q.region.name if q.region else "",
+            roles.index(q.role) if q.role else -1,
+            q.pk,
+        ),
+    )
+    for quota in ordered:
         used = sum(
             n
             for region_id, role, n in counts
