@@ -82,9 +82,7 @@ def test_delegation_up_to_the_quota_check_in_twice_and_a_verified_certificate(
     expect(officer.get_by_test_id("ticket-code")).to_have_count(2)
     code = officer.get_by_test_id("ticket-code").first.inner_text()
     officer_context.close()
-    assert list(
-        Registration.objects.order_by("pk").values_list("name", "status")
-    ) == [
+    assert list(Registration.objects.order_by("pk").values_list("name", "status")) == [
         ("Camat Alak (demo)", "confirmed"),
         ("Camat Maulafa (demo)", "confirmed"),
         ("Camat Oebobo (demo)", "waitlisted"),
@@ -127,7 +125,5 @@ def test_delegation_up_to_the_quota_check_in_twice_and_a_verified_certificate(
     expect(visitor.get_by_test_id("certificate-event")).to_contain_text(
         "Sharing Best Practices CityNet Indonesia 2019"
     )
-    expect(visitor.get_by_test_id("certificate-status")).to_have_attribute(
-        "data-status", "valid"
-    )
+    expect(visitor.get_by_test_id("certificate-status")).to_have_attribute("data-status", "valid")
     visitor_context.close()
