@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kotacerdas.assessments",
     "kotacerdas.practices",
     "kotacerdas.events",
+    "kotacerdas.strategy",
     "kotacerdas.web",
 ]
 

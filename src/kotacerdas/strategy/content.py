@@ -1,0 +1,305 @@
+"""The masterplan document: its shape, how an edited one is checked, and what is derived
+from it (roadmap, budget by year and funding source, revenue, quick wins).
+
+A version's ``content`` is one JSON object:
+
+- ``schema`` (1), ``region`` (code, name, kind, province, population and its year),
+  ``horizon`` (``from``, ``to``).
+- ``vision`` (a text) and ``mission`` (a list of texts).
+- ``profile``, ``readiness``, ``index``: what the generator found, each with a ``text``
+  and its ``sources``; ``readiness`` and ``index`` are ``None`` when the region has none.
+- ``gaps``: pillars and sub-elements ranked by how far they trail similar regions.
+- ``strategies``: one per pillar, with its ``text`` and the ids of its ``programmes``.
+- ``programmes``: id, pillar, title, the practice it builds on, cost in rupiah, first
+  year and duration, agency, outcome metric with unit and target, funding sources, quick
+  win or not, expected effect on regional revenue (PAD), transferability, text, sources.
+- ``notes``: what the region's officers added to each section.
+
+A *text* is either ``{"text": "..."}``, written by a person and shown as written, or
+``{"key": "...", "params": {...}}``, written by the generator and rendered in the reader's
+language (:mod:`kotacerdas.strategy.texts`), so the same draft reads in Indonesian and in
+English. A *source* is ``{"kind", "label", "year", "demo", "ref"}``: every generated
+sentence and number names where it came from.
+
+Roadmap, budget, revenue and quick wins are computed from the programmes whenever they are
+shown, so an edit can never leave them inconsistent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+SCHEMA = 1
+SECTIONS = (
+    "vision",
+    "profile",
+    "readiness",
+    "index",
+    "gaps",
+    "strategies",
+    "quick_wins",
+    "roadmap",
+    "budget",
+    "revenue",
+)
+FUNDING = ("apbd", "apbn", "village", "csr", "partnership", "other")
+MAX_PROGRAMMES = 60
+MAX_TEXT = 5000
+MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class ContentInvalid(Exception):
+    """An edited document with problems; nothing is saved."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def written(text: str) -> dict[str, Any]:
+    """A text as a person wrote it."""
+    return {"text": text}
+
+
+def generated(key: str, **params: Any) -> dict[str, Any]:
+    """A text the generator wrote, rendered in the reader's language."""
+    return {"key": key, "params": params}
+
+
+def source(kind: str, label: str, *, year: int | None = None, demo: bool = False, ref: str = ""):
+    return {"kind": kind, "label": label, "year": year, "demo": demo, "ref": ref}
+
+
+# --- derived views -------------------------------------------------------------------------
+
+
+def programme_years(programme: dict[str, Any], horizon: dict[str, int]) -> list[int]:
+    """The years a programme runs, cut to the plan's horizon."""
+    start = max(int(programme["start_year"]), horizon["from"])
+    end = min(start + max(int(programme["duration_years"]), 1) - 1, horizon["to"])
+    return list(range(start, end + 1))
+
+
+def roadmap(content: dict[str, Any]) -> list[tuple[int, list[dict[str, Any]]]]:
+    """Each year of the horizon with the programmes running in it, in the plan's order."""
+    horizon = content["horizon"]
+    years: dict[int, list[dict[str, Any]]] = {
+        y: [] for y in range(horizon["from"], horizon["to"] + 1)
+    }
+    for programme in content["programmes"]:
+        for year in programme_years(programme, horizon):
+            years[year].append(programme)
+    return sorted(years.items())
+
+
+def term(programme: dict[str, Any], horizon: dict[str, int]) -> str:
+    """``short`` (starts in the first two years), ``medium`` (within five) or ``long``."""
+    offset = int(programme["start_year"]) - horizon["from"]
+    if offset < 2:
+        return "short"
+    if offset < 5:
+        return "medium"
+    return "long"
+
+
+@dataclass(frozen=True)
+class Budget:
+    years: list[int]
+    sources: list[str]
+    cells: dict[tuple[int, str], int]  # (year, funding source) -> rupiah
+    unknown: list[str]  # ids of programmes without a cost
+
+    def year_total(self, year: int) -> int:
+        return sum(v for (y, _s), v in self.cells.items() if y == year)
+
+    def source_total(self, funding: str) -> int:
+        return sum(v for (_y, s), v in self.cells.items() if s == funding)
+
+    @property
+    def total(self) -> int:
+        return sum(self.cells.values())
+
+
+def budget(content: dict[str, Any]) -> Budget:
+    """Costs spread evenly over each programme's years and split evenly between its
+    funding sources (APBD when none is named); rupiah, rounded down, the remainder in the
+    last cell so the totals add up."""
+    horizon = content["horizon"]
+    cells: dict[tuple[int, str], int] = defaultdict(int)
+    unknown = []
+    for programme in content["programmes"]:
+        cost = programme.get("cost_idr")
+        if cost is None:
+            unknown.append(programme["id"])
+            continue
+        years = programme_years(programme, horizon)
+        funding = [f for f in programme.get("funding") or [] if f in FUNDING] or ["apbd"]
+        shares = [(y, f) for y in years for f in funding]
+        each = int(cost) // len(shares)
+        for year, funding_source in shares:
+            cells[(year, funding_source)] += each
+        cells[shares[-1]] += int(cost) - each * len(shares)
+    used = sorted({s for (_y, s) in cells}, key=FUNDING.index)
+    return Budget(
+        years=list(range(horizon["from"], horizon["to"] + 1)),
+        sources=used,
+        cells=dict(cells),
+        unknown=unknown,
+    )
+
+
+def quick_wins(content: dict[str, Any]) -> list[dict[str, Any]]:
+    return [p for p in content["programmes"] if p.get("quick_win")]
+
+
+def revenue(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """Programmes expected to raise regional revenue (PAD), largest effect first."""
+    raising = [p for p in content["programmes"] if p.get("pad_effect")]
+    return sorted(raising, key=lambda p: (-(p["pad_effect"].get("amount") or 0), p["id"]))
+
+
+# --- checking an edited document ----------------------------------------------------------
+
+
+def _text_problem(value: Any, path: str, problems: list[Problem], *, required: bool) -> None:
+    if not isinstance(value, dict) or not (
+        isinstance(value.get("text"), str)
+        or (isinstance(value.get("key"), str) and isinstance(value.get("params", {}), dict))
+    ):
+        problems.append(Problem(path, _("Not a text.")))
+        return
+    text = value.get("text")
+    if text is not None:
+        if required and not text.strip():
+            problems.append(Problem(path, _("This field is required.")))
+        elif len(text) > MAX_TEXT or "\0" in text:
+            problems.append(
+                Problem(
+                    path, _("At most %(n)d characters, without NUL characters.") % {"n": MAX_TEXT}
+                )
+            )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_programme(
+    programme: Any, path: str, horizon: dict[str, int], pillars: set[str], problems: list[Problem]
+) -> None:
+    if not isinstance(programme, dict):
+        problems.append(Problem(path, _("Not a programme.")))
+        return
+    title = programme.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.append(Problem(f"{path}.title", _("This field is required.")))
+    elif len(title) > MAX_TITLE or "\0" in title:
+        problems.append(
+            Problem(
+                f"{path}.title",
+                _("At most %(n)d characters, without NUL characters.") % {"n": MAX_TITLE},
+            )
+        )
+    if programme.get("pillar") not in pillars:
+        problems.append(Problem(f"{path}.pillar", _("Choose one of the pillars.")))
+    start = programme.get("start_year")
+    if not isinstance(start, int) or not horizon["from"] <= start <= horizon["to"]:
+        problems.append(
+            Problem(
+                f"{path}.start_year",
+                _("A year from %(first)d to %(last)d.")
+                % {"first": horizon["from"], "last": horizon["to"]},
+            )
+        )
+    duration = programme.get("duration_years")
+    if not isinstance(duration, int) or not 1 <= duration <= horizon["to"] - horizon["from"] + 1:
+        problems.append(
+            Problem(f"{path}.duration_years", _("A whole number of years within the plan."))
+        )
+    cost = programme.get("cost_idr")
+    if cost is not None and (not _number(cost) or cost < 0 or cost > 10**15):
+        problems.append(Problem(f"{path}.cost_idr", _("An amount in rupiah, not negative.")))
+    for key in ("baseline", "target"):
+        value = programme.get(key)
+        if value is not None and not _number(value):
+            problems.append(Problem(f"{path}.{key}", _("A number.")))
+    funding = programme.get("funding") or []
+    if not isinstance(funding, list) or any(f not in FUNDING for f in funding):
+        problems.append(Problem(f"{path}.funding", _("Choose among the funding sources.")))
+    for key in ("agency", "metric", "unit"):
+        value = programme.get(key, "")
+        if not isinstance(value, str) or len(value) > MAX_TITLE or "\0" in value:
+            problems.append(
+                Problem(
+                    f"{path}.{key}",
+                    _("At most %(n)d characters, without NUL characters.") % {"n": MAX_TITLE},
+                )
+            )
+    if "text" in programme:
+        _text_problem(programme["text"], f"{path}.text", problems, required=False)
+
+
+def check(content: Any, pillars: set[str]) -> dict[str, Any]:
+    """The document if its parts are well formed, else ContentInvalid naming every
+    problem by its path (``programmes[2].start_year``)."""
+    problems: list[Problem] = []
+    if not isinstance(content, dict) or content.get("schema") != SCHEMA:
+        raise ContentInvalid([Problem("schema", _("Not a masterplan document."))])
+    horizon = content.get("horizon") or {}
+    if not (isinstance(horizon.get("from"), int) and isinstance(horizon.get("to"), int)):
+        raise ContentInvalid([Problem("horizon", _("The planning horizon is missing."))])
+    _text_problem(content.get("vision"), "vision", problems, required=True)
+    mission = content.get("mission")
+    if not isinstance(mission, list) or not mission:
+        problems.append(Problem("mission", _("Give at least one mission.")))
+    else:
+        for i, item in enumerate(mission):
+            _text_problem(item, f"mission[{i}]", problems, required=True)
+    programmes = content.get("programmes")
+    if not isinstance(programmes, list):
+        raise ContentInvalid([Problem("programmes", _("Not a list of programmes."))])
+    if len(programmes) > MAX_PROGRAMMES:
+        problems.append(
+            Problem("programmes", _("At most %(n)d programmes.") % {"n": MAX_PROGRAMMES})
+        )
+    ids = [p.get("id") for p in programmes if isinstance(p, dict)]
+    seen: set[Any] = set()
+    for i, programme in enumerate(programmes):
+        _check_programme(programme, f"programmes[{i}]", horizon, pillars, problems)
+        pid = programme.get("id") if isinstance(programme, dict) else None
+        if not isinstance(pid, str) or not pid or pid in seen:
+            problems.append(Problem(f"programmes[{i}].id", _("Each programme needs its own id.")))
+        seen.add(pid)
+    for i, strategy in enumerate(content.get("strategies") or []):
+        unknown = [p for p in strategy.get("programmes", []) if p not in ids]
+        if unknown:
+            problems.append(
+                Problem(
+                    f"strategies[{i}].programmes",
+                    _("No programme has the id %(ids)s.") % {"ids": ", ".join(map(str, unknown))},
+                )
+            )
+        if "text" in strategy:
+            _text_problem(strategy["text"], f"strategies[{i}].text", problems, required=False)
+    for section, note in (content.get("notes") or {}).items():
+        if section not in SECTIONS:
+            problems.append(Problem(f"notes.{section}", _("No section has this name.")))
+        else:
+            _text_problem(note, f"notes.{section}", problems, required=False)
+    if problems:
+        raise ContentInvalid(problems)
+    return content

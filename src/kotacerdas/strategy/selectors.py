@@ -1,0 +1,63 @@
+"""Reads of masterplans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet
+
+from kotacerdas.core.rules import is_secretariat
+from kotacerdas.regions.models import Region
+
+from .models import Masterplan, PlanComment, PlanVersion, ProgressReport
+
+
+def plans_for(region: Region) -> QuerySet[Masterplan]:
+    """The region's masterplans, latest horizon first, with their version count."""
+    return (
+        Masterplan.objects.filter(region=region)
+        .select_related("region__province")
+        .annotate(version_count=Count("versions"), latest_number=Max("versions__number"))
+        .order_by("-start_year", "-end_year", "pk")
+    )
+
+
+def visible_plans(user: Any) -> QuerySet[Masterplan]:
+    """Every plan for the secretariat, the own region's for an officer, none otherwise."""
+    plans = (
+        Masterplan.objects.select_related("region__province")
+        .annotate(version_count=Count("versions"), latest_number=Max("versions__number"))
+        .order_by("region__name", "-start_year", "pk")
+    )
+    if is_secretariat(user):
+        return plans
+    region_id = getattr(user, "region_id", None) if getattr(user, "role", "") == "officer" else None
+    return plans.filter(region_id=region_id) if region_id else plans.none()
+
+
+def plan_by_pk(pk: int) -> Masterplan | None:
+    return Masterplan.objects.select_related("region__province").filter(pk=pk).first()
+
+
+def latest_version(plan: Masterplan) -> PlanVersion | None:
+    return plan.versions.select_related("created_by").order_by("-number").first()
+
+
+def version_of(plan: Masterplan, number: int) -> PlanVersion | None:
+    return plan.versions.select_related("created_by").filter(number=number).first()
+
+
+def versions_of(plan: Masterplan) -> QuerySet[PlanVersion]:
+    return (
+        plan.versions.select_related("created_by")
+        .annotate(comment_count=Count("comments"))
+        .order_by("-number")
+    )
+
+
+def comments_on(version: PlanVersion) -> QuerySet[PlanComment]:
+    return version.comments.select_related("author").order_by("created_at", "pk")
+
+
+def reports_of(plan: Masterplan) -> QuerySet[ProgressReport]:
+    return plan.reports.order_by("year")
