@@ -22,6 +22,7 @@ urlpatterns = [
     path("index/", include("kotacerdas.assessments.urls")),
     path("practices/", include("kotacerdas.practices.urls")),
     path("events/", include("kotacerdas.events.urls")),
+    path("masterplans/", include("kotacerdas.strategy.urls")),
     path("accounts/", include("kotacerdas.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

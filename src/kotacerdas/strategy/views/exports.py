@@ -1,0 +1,5 @@
+"""Pages of masterplans (exports)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
