@@ -93,7 +93,9 @@ def source_label(item: dict[str, Any]) -> str:
     if item.get("year"):
         parts.append(str(item["year"]))
     label = ", ".join(p for p in parts if p)
-    return f"{label} ({_('demo data')})" if item.get("demo") else label
+    if item.get("demo"):
+        return _("%(source)s (demo data)") % {"source": label}
+    return label
 
 
 def _paragraphs(texts: list[dict[str, Any]], sources: list[dict[str, Any]], language: str):

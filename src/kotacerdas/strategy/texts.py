@@ -125,7 +125,10 @@ def _format(value: Any, language: str) -> Any:
         return number_format(value, 1, force_grouping=True)
     if isinstance(value, dict):
         if "idr" in value:
-            return number_format(round(value["idr"]), 0, force_grouping=True)
+            amount = value["idr"]
+            if isinstance(amount, bool) or not isinstance(amount, int | float):
+                return "—"
+            return number_format(round(amount), 0, force_grouping=True)
         if "key" in value:
             return render(value, language)
         if language in value or "id" in value:
@@ -136,11 +139,14 @@ def _format(value: Any, language: str) -> Any:
 
 
 def join(items: list[str], language: str) -> str:
-    """``a, b and c`` in the language."""
+    """``a, b and c`` in the language (``a; b and c`` when an item holds a comma)."""
     if len(items) <= 1:
         return "".join(items)
+    # Items that hold a comma themselves (a decimal comma: "Struktur 2,5") are separated
+    # by semicolons, so the list stays readable.
+    separator = "; " if any("," in item for item in items) else ", "
     with translation.override(language):
-        return str(TEMPLATES["and"]) % {"first": ", ".join(items[:-1]), "last": items[-1]}
+        return str(TEMPLATES["and"]) % {"first": separator.join(items[:-1]), "last": items[-1]}
 
 
 def render(text: dict[str, Any] | None, language: str) -> str:
@@ -154,5 +160,15 @@ def render(text: dict[str, Any] | None, language: str) -> str:
     if template is None:
         return ""
     with translation.override(language):
-        params = {k: _format(v, language) for k, v in (text.get("params") or {}).items()}
+        params = _Params(
+            {k: _format(v, language) for k, v in (text.get("params") or {}).items()}
+        )
         return str(template) % params
+
+
+class _Params(dict[str, Any]):
+    """A template's parameters; one that a stored text lacks (it was edited, or written
+    by an older release) shows as a dash instead of failing the whole page."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"
