@@ -11,7 +11,6 @@ everyone else; a practice they can read but not change is a 403.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kotacerdas.core.rules import is_secretariat
 from kotacerdas.core.tabular import ImportRejected
+from kotacerdas.core.textdiff import word_diff
 
 from .. import selectors, services, taxonomy
 from ..content import FACTS as CONTENT_FACTS
@@ -447,22 +447,6 @@ def _label(key: str) -> str:
     return capfirst(PracticeVersion._meta.get_field(name).verbose_name)
 
 
-def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """``(kind, text)`` parts: kind is ``same``, ``removed`` or ``added``."""
-    before, after = old.split(" "), new.split(" ")
-    parts: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(("same", " ".join(before[a1:a2])))
-            continue
-        if a2 > a1:
-            parts.append(("removed", " ".join(before[a1:a2])))
-        if b2 > b1:
-            parts.append(("added", " ".join(after[b1:b2])))
-    return parts
-
-
 # The facts compared field by field; title and summary get a word diff of their own.
 FACTS = tuple(name for name in CONTENT_FACTS if name not in ("title", "summary"))
 
@@ -490,7 +474,7 @@ def _changes(published: PracticeVersion, candidate: PracticeVersion) -> list[Cha
         ):
             continue
         before, after = _display(key, old.get(key)), _display(key, new[key])
-        changes.append(Change(_label(key), before, after, _word_diff(before, after)))
+        changes.append(Change(_label(key), before, after, word_diff(before, after)))
     return changes
 
 
