@@ -61,3 +61,13 @@ def comments_on(version: PlanVersion) -> QuerySet[PlanComment]:
 
 def reports_of(plan: Masterplan) -> QuerySet[ProgressReport]:
     return plan.reports.order_by("year")
+
+
+def submitted_reports_for(region: Region) -> list[ProgressReport]:
+    """The progress reports the region submitted on any of its plans (drafts are never
+    public), newest plan first and by year. One query."""
+    return list(
+        ProgressReport.objects.filter(masterplan__region=region, submitted_at__isnull=False)
+        .select_related("masterplan")
+        .order_by("-masterplan__start_year", "-masterplan__end_year", "masterplan_id", "year")
+    )

@@ -318,11 +318,7 @@ class PlanScores:
 def region_scorecard_context(region: Any, user: Any) -> dict[str, Any]:
     """The totals of the progress reports the region *submitted*, by plan and year, with
     a small trend chart; drafts are never shown. One query."""
-    reports = list(
-        ProgressReport.objects.filter(masterplan__region=region, submitted_at__isnull=False)
-        .select_related("masterplan")
-        .order_by("-masterplan__start_year", "-masterplan__end_year", "masterplan_id", "year")
-    )
+    reports = selectors.submitted_reports_for(region)
     groups: dict[int, PlanScores] = {}
     for item in reports:
         plan = item.masterplan
