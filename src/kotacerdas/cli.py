@@ -128,6 +128,7 @@ def _commands() -> list[tuple[str, str]]:
         ("events checkin", _("Check a participant in by ticket code")),
         ("events certificates", _("Issue certificates to everyone who checked in")),
         ("events verify", _("Verify a certificate code")),
+        ("masterplan draft", _("Draft a region's masterplan as DOCX, PDF or JSON")),
     ]
 
 

@@ -327,3 +327,45 @@ def test_openapi_lists_the_event_endpoints_with_one_tag(schema):
     assert events[("get", "/api/v1/events/certificates/{code}")]["summary"] == (
         "Verify a certificate of attendance"
     )
+
+
+# --- masterplans ---------------------------------------------------------------------------
+# Its router is registered at /masterplans. Masterplans are the region's working documents:
+# every read needs a token (optional in the schema's terms: a 401 without one), and the
+# reads of one plan add a 403 for the wrong user; the list filters by region (a 404 for an
+# unknown one).
+
+MASTERPLAN_ENDPOINTS = {
+    ("get", "/api/v1/masterplans"),
+    ("post", "/api/v1/masterplans"),
+    ("get", "/api/v1/masterplans/{plan_id}"),
+    ("get", "/api/v1/masterplans/{plan_id}/versions/{number}"),
+    ("post", "/api/v1/masterplans/{plan_id}/versions"),
+    ("get", "/api/v1/masterplans/{plan_id}/versions/{number}/comments"),
+    ("post", "/api/v1/masterplans/{plan_id}/versions/{number}/comments"),
+    ("get", "/api/v1/masterplans/{plan_id}/scorecards"),
+    ("post", "/api/v1/masterplans/{plan_id}/scorecards/{year}"),
+}
+MASTERPLAN_READS = {(m, p) for m, p in MASTERPLAN_ENDPOINTS if m == "get"}
+ENDPOINTS |= MASTERPLAN_ENDPOINTS
+OPTIONAL_TOKEN |= MASTERPLAN_READS
+EXTRA_ERRORS.update({key: {"403"} for key in MASTERPLAN_READS})
+EXTRA_ERRORS[("get", "/api/v1/masterplans")] = {"404"}
+
+
+def test_openapi_lists_the_masterplan_endpoints_with_one_tag(schema):
+    masterplans = {
+        (method, path): operation
+        for method, path, operation in operations(schema)
+        if path.startswith("/api/v1/masterplans")
+    }
+
+    assert set(masterplans) == MASTERPLAN_ENDPOINTS
+    assert {tuple(op["tags"]) for op in masterplans.values()} == {("masterplans",)}
+    assert masterplans[("post", "/api/v1/masterplans")]["summary"] == "Draft a masterplan"
+    components = schema["components"]["schemas"]
+    assert components["MasterplanCommentIn"]["properties"]["section"]["enum"][:2] == [
+        "vision",
+        "profile",
+    ]
+    assert components["MasterplanCreateIn"]["examples"][0]["region"] == "53.71"

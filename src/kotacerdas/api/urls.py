@@ -110,6 +110,7 @@ api.add_router("", regions_router)
 api.add_router("/index", "kotacerdas.assessments.api.router")
 api.add_router("/practices", "kotacerdas.practices.api.router")
 api.add_router("/events", "kotacerdas.events.api.router")
+api.add_router("/masterplans", "kotacerdas.strategy.api.router")
 
 # Anything else under /api/v1/ is a 404 in the API's error shape rather than Django's
 # HTML page. This router must stay the last one added.

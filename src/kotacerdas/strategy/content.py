@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 SCHEMA = 1
 SECTIONS = (
@@ -48,6 +49,15 @@ SECTIONS = (
     "revenue",
 )
 FUNDING = ("apbd", "apbn", "village", "csr", "partnership", "other")
+# Short names of the funding sources, for table headings (forms spell them out).
+FUNDING_LABELS = {
+    "apbd": "APBD",
+    "apbn": "APBN",
+    "village": "Dana Desa",
+    "csr": "CSR",
+    "partnership": "KPBU",
+    "other": pgettext_lazy("funding source", "Other"),
+}
 MAX_PROGRAMMES = 60
 MAX_TEXT = 5000
 MAX_TITLE = 200
@@ -89,9 +99,9 @@ def source(kind: str, label: str, *, year: int | None = None, demo: bool = False
 
 def programme_years(programme: dict[str, Any], horizon: dict[str, int]) -> list[int]:
     """The years a programme runs, cut to the plan's horizon."""
-    start = max(int(programme["start_year"]), horizon["from"])
-    end = min(start + max(int(programme["duration_years"]), 1) - 1, horizon["to"])
-    return list(range(start, end + 1))
+    first = int(programme["start_year"])
+    end = min(first + max(int(programme["duration_years"]), 1) - 1, horizon["to"])
+    return list(range(max(first, horizon["from"]), end + 1))
 
 
 def roadmap(content: dict[str, Any]) -> list[tuple[int, list[dict[str, Any]]]]:
@@ -198,6 +208,36 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _unstorable(value: Any, path: str) -> str | None:
+    """The path of the first text that no database can store (NUL, an unpaired surrogate)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return path if "\0" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _unstorable(key, path) or _unstorable(item, f"{path}.{key}" if path else key)
+            if found:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _unstorable(item, f"{path}[{i}]")
+            if found:
+                return found
+    return None
+
+
+def _source_problem(value: Any, path: str, problems: list[Problem]) -> None:
+    if not (
+        isinstance(value, dict)
+        and isinstance(value.get("label", ""), str)
+        and (value.get("year") is None or _number(value.get("year")))
+    ):
+        problems.append(Problem(path, _("Not a source.")))
+
+
 def _check_programme(
     programme: Any, path: str, horizon: dict[str, int], pillars: set[str], problems: list[Problem]
 ) -> None:
@@ -233,7 +273,7 @@ def _check_programme(
     cost = programme.get("cost_idr")
     if cost is not None and (not _number(cost) or cost < 0 or cost > 10**15):
         problems.append(Problem(f"{path}.cost_idr", _("An amount in rupiah, not negative.")))
-    for key in ("baseline", "target"):
+    for key in ("baseline", "target", "target_change_pct"):
         value = programme.get(key)
         if value is not None and not _number(value):
             problems.append(Problem(f"{path}.{key}", _("A number.")))
@@ -251,6 +291,61 @@ def _check_programme(
             )
     if "text" in programme:
         _text_problem(programme["text"], f"{path}.text", problems, required=False)
+    # What the generator wrote about the programme is shown with it: its shape must hold.
+    practice = programme.get("practice")
+    if practice is not None and not (
+        isinstance(practice, dict)
+        and isinstance(practice.get("title"), str)
+        and isinstance(practice.get("region"), str)
+    ):
+        problems.append(Problem(f"{path}.practice", _("Not a practice of the library.")))
+    pad = programme.get("pad_effect")
+    if pad is not None and not (
+        isinstance(pad, dict) and (pad.get("amount") is None or _number(pad.get("amount")))
+    ):
+        problems.append(Problem(f"{path}.pad_effect", _("Not an effect on regional revenue.")))
+    texts = programme.get("texts", [])
+    if not isinstance(texts, list):
+        problems.append(Problem(f"{path}.texts", _("Not a list of texts.")))
+    else:
+        for j, text in enumerate(texts):
+            _text_problem(text, f"{path}.texts[{j}]", problems, required=False)
+    sources = programme.get("sources", [])
+    if not isinstance(sources, list):
+        problems.append(Problem(f"{path}.sources", _("Not a list of sources.")))
+    else:
+        for j, item in enumerate(sources):
+            _source_problem(item, f"{path}.sources[{j}]", problems)
+
+
+def _check_strategy(
+    strategy: Any, path: str, ids: list[Any], pillars: set[str], problems: list[Problem]
+) -> None:
+    if not isinstance(strategy, dict):
+        problems.append(Problem(path, _("Not a strategy.")))
+        return
+    if strategy.get("pillar") not in pillars:
+        problems.append(Problem(f"{path}.pillar", _("Choose one of the pillars.")))
+    name = strategy.get("name")
+    if not (
+        isinstance(name, str)
+        or (isinstance(name, dict) and all(isinstance(v, str) for v in name.values()))
+    ):
+        problems.append(Problem(f"{path}.name", _("This field is required.")))
+    listed = strategy.get("programmes")
+    if not isinstance(listed, list):
+        problems.append(Problem(f"{path}.programmes", _("Not a list of programme ids.")))
+    else:
+        unknown = [p for p in listed if not isinstance(p, str) or p not in ids]
+        if unknown:
+            problems.append(
+                Problem(
+                    f"{path}.programmes",
+                    _("No programme has the id %(ids)s.") % {"ids": ", ".join(map(str, unknown))},
+                )
+            )
+    if "text" in strategy:
+        _text_problem(strategy["text"], f"{path}.text", problems, required=False)
 
 
 def check(content: Any, pillars: set[str]) -> dict[str, Any]:
@@ -259,8 +354,17 @@ def check(content: Any, pillars: set[str]) -> dict[str, Any]:
     problems: list[Problem] = []
     if not isinstance(content, dict) or content.get("schema") != SCHEMA:
         raise ContentInvalid([Problem("schema", _("Not a masterplan document."))])
-    horizon = content.get("horizon") or {}
-    if not (isinstance(horizon.get("from"), int) and isinstance(horizon.get("to"), int)):
+    unstorable = _unstorable(content, "")
+    if unstorable:
+        raise ContentInvalid(
+            [Problem(unstorable, _("Remove the NUL characters and unpaired surrogates."))]
+        )
+    horizon = content.get("horizon")
+    if not (
+        isinstance(horizon, dict)
+        and isinstance(horizon.get("from"), int)
+        and isinstance(horizon.get("to"), int)
+    ):
         raise ContentInvalid([Problem("horizon", _("The planning horizon is missing."))])
     _text_problem(content.get("vision"), "vision", problems, required=True)
     mission = content.get("mission")
@@ -283,19 +387,19 @@ def check(content: Any, pillars: set[str]) -> dict[str, Any]:
         pid = programme.get("id") if isinstance(programme, dict) else None
         if not isinstance(pid, str) or not pid or pid in seen:
             problems.append(Problem(f"programmes[{i}].id", _("Each programme needs its own id.")))
-        seen.add(pid)
-    for i, strategy in enumerate(content.get("strategies") or []):
-        unknown = [p for p in strategy.get("programmes", []) if p not in ids]
-        if unknown:
-            problems.append(
-                Problem(
-                    f"strategies[{i}].programmes",
-                    _("No programme has the id %(ids)s.") % {"ids": ", ".join(map(str, unknown))},
-                )
-            )
-        if "text" in strategy:
-            _text_problem(strategy["text"], f"strategies[{i}].text", problems, required=False)
-    for section, note in (content.get("notes") or {}).items():
+        else:
+            seen.add(pid)
+    strategies = content.get("strategies") or []
+    if not isinstance(strategies, list):
+        problems.append(Problem("strategies", _("Not a list of strategies.")))
+        strategies = []
+    for i, strategy in enumerate(strategies):
+        _check_strategy(strategy, f"strategies[{i}]", ids, pillars, problems)
+    notes = content.get("notes") or {}
+    if not isinstance(notes, dict):
+        problems.append(Problem("notes", _("Not a set of notes by section.")))
+        notes = {}
+    for section, note in notes.items():
         if section not in SECTIONS:
             problems.append(Problem(f"notes.{section}", _("No section has this name.")))
         else:

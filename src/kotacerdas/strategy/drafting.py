@@ -60,6 +60,13 @@ def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
+def _plain(value: Any) -> int | float:
+    """A measured value for a sentence: whole numbers without a decimal (``4.200.000.000``,
+    not ``4.200.000.000,0``)."""
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
 def _significant(amount: float, digits: int = 3) -> int:
     """Rupiah rounded to three significant figures: an estimate should not look exact."""
     if amount <= 0:
@@ -268,7 +275,8 @@ def _index(region: Region) -> tuple[dict[str, Any] | None, list[PillarFacts]]:
             "rank_high": index.rank_high,
             "of": index.of,
             "peer_mean": _round(peers.index_mean),
-            "peer_label": peers.label,
+            # In both languages, like every name in the document.
+            "peer_label": _peer_label(peers),
             "pillars": [
                 {
                     "code": p.code,
@@ -321,7 +329,8 @@ def _ranked_pillars(pillars: list[PillarFacts], stated: list[str]) -> list[Pilla
     if any(p.gap is not None for p in pillars):
         return sorted(pillars, key=lambda p: (-(p.gap if p.gap is not None else -999), p.code))
     order = {code: i for i, code in enumerate(stated)}
-    return sorted(pillars, key=lambda p: (order.get(p.code, len(order)), p.code))
+    # A stable sort: pillars that were not stated keep the framework's order.
+    return sorted(pillars, key=lambda p: order.get(p.code, len(order)))
 
 
 def _gap_entry(pillar: PillarFacts, index: dict[str, Any] | None, stated: list[str]):
@@ -332,14 +341,18 @@ def _gap_entry(pillar: PillarFacts, index: dict[str, Any] | None, stated: list[s
         "peer_mean": pillar.peer_mean,
         "gap": _round(pillar.gap),
     }
-    if pillar.gap is not None:
-        key = "gap" if pillar.gap > 0 else "gap_ahead"
+    if pillar.gap is not None and pillar.gap > 0:
         entry["text"] = generated(
-            key,
+            "gap",
             name=pillar.names,
             score=pillar.score,
-            gap=_round(abs(pillar.gap)),
+            gap=_round(pillar.gap),
             peer_mean=pillar.peer_mean,
+        )
+        entry["sources"] = index["sources"] if index else []
+    elif pillar.gap is not None:
+        entry["text"] = generated(
+            "gap_ahead", name=pillar.names, score=pillar.score, peer_mean=pillar.peer_mean
         )
         entry["sources"] = index["sources"] if index else []
     elif pillar.code in stated:
@@ -443,8 +456,10 @@ def _cost(practice: Practice, region: Region) -> tuple[int | None, dict[str, Any
         factor = min(
             max(region.population / lead.population, settings["scale_min"]), settings["scale_max"]
         )
-        factor = round(factor, 2)
-        if abs(factor - 1) >= 0.01:
+        # Rounded as the text shows it (one decimal), so the cost is the budget times
+        # the factor the reader sees.
+        factor = round(factor, 1)
+        if factor != 1:
             return _significant(budget * factor), generated(
                 "cost_scaled",
                 budget={"idr": int(budget)},
@@ -489,8 +504,8 @@ def _target(practice: Practice, pad: advice.PadEffect | None) -> dict[str, Any]:
             change=round(abs(change), 1),
             years=str(years or "—"),
             lead=lead,
-            baseline=float(chosen.baseline),
-            value=float(chosen.value),
+            baseline=_plain(chosen.baseline),
+            value=_plain(chosen.value),
             unit=chosen.unit,
             source=chosen.source,
         )
@@ -499,7 +514,7 @@ def _target(practice: Practice, pad: advice.PadEffect | None) -> dict[str, Any]:
         entry["target_text"] = generated(
             "target_value",
             metric=chosen.name,
-            value=float(chosen.value),
+            value=_plain(chosen.value),
             unit=chosen.unit,
             lead=lead,
         )
@@ -695,8 +710,10 @@ def draft(region: Region, *, start: int, end: int) -> dict[str, Any]:
             )
         elif pillar.gap is not None:
             text = generated("strategy_keep", pillar=pillar.names, score=pillar.score)
-        else:
+        elif pillar.code in stated:
             text = generated("strategy_stated", pillar=pillar.names)
+        else:
+            text = generated("strategy_build", pillar=pillar.names)
         strategies.append(
             {"pillar": pillar.code, "name": pillar.names, "text": text, "programmes": chosen}
         )

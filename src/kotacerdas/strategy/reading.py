@@ -18,15 +18,6 @@ from kotacerdas import charts
 from . import content as plan_content
 from .texts import render
 
-FUNDING_LABELS = {
-    "apbd": "APBD",
-    "apbn": "APBN",
-    "village": "Dana Desa",
-    "csr": "CSR",
-    "partnership": "KPBU",
-    "other": "—",
-}
-
 
 @dataclass
 class Paragraph:
@@ -73,7 +64,10 @@ class Reading:
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else number_format(value, digits, force_grouping=True)
+    # Rounded first: number_format cuts digits off (2.6 with no decimals would show 2).
+    return (
+        "—" if value is None else number_format(round(value, digits), digits, force_grouping=True)
+    )
 
 
 def rupiah(value: float | int | None) -> str:
@@ -365,7 +359,7 @@ def _roadmap(content: dict[str, Any], language: str) -> Section:
 def _budget(content: dict[str, Any], language: str) -> Section:
     section = Section("budget", _("Budget by year and funding source"))
     budget = plan_content.budget(content)
-    labels = [FUNDING_LABELS.get(s, s) for s in budget.sources]
+    labels = [str(plan_content.FUNDING_LABELS.get(s, s)) for s in budget.sources]
     rows = [
         [str(y)]
         + [rupiah(budget.cells.get((y, s), 0)) for s in budget.sources]

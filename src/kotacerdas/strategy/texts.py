@@ -71,6 +71,9 @@ TEMPLATES: dict[str, Any] = {
         "Strengthen %(pillar)s, a stated priority, with programmes built on practices that "
         "worked elsewhere."
     ),
+    "strategy_build": _(
+        "Strengthen %(pillar)s with programmes built on practices that worked elsewhere."
+    ),
     "strategy_empty": _(
         "The library has no published practice for %(pillar)s that fits yet; add programmes "
         "of the region's own."
@@ -122,7 +125,8 @@ def _format(value: Any, language: str) -> Any:
     if isinstance(value, int):
         return number_format(value, 0, force_grouping=True)
     if isinstance(value, float):
-        return number_format(value, 1, force_grouping=True)
+        # number_format cuts the digits off; a stored 2.66 reads 2.7, not 2.6.
+        return number_format(round(value, 1), 1, force_grouping=True)
     if isinstance(value, dict):
         if "idr" in value:
             amount = value["idr"]
@@ -156,12 +160,14 @@ def render(text: dict[str, Any] | None, language: str) -> str:
         return ""
     if "text" in text:
         return str(text["text"])
-    template = TEMPLATES.get(text.get("key", ""))
+    key = text.get("key")
+    template = TEMPLATES.get(key) if isinstance(key, str) else None
     if template is None:
         return ""
+    given = text.get("params")
     with translation.override(language):
         params = _Params(
-            {k: _format(v, language) for k, v in (text.get("params") or {}).items()}
+            {k: _format(v, language) for k, v in (given if isinstance(given, dict) else {}).items()}
         )
         return str(template) % params
 

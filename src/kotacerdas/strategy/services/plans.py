@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from kotacerdas.core import audit
@@ -30,7 +29,9 @@ MAX_COMMENT = 3000
 MAX_NOTE = 300
 
 
-def _check_horizon(start: Any, end: Any) -> tuple[int, int]:
+def check_horizon(start: Any, end: Any) -> tuple[int, int]:
+    """The first and last year of a planning horizon, else ValidationError by field
+    (``start_year``, ``end_year``)."""
     errors: dict[str, list[str]] = {}
     if not isinstance(start, int) or not EARLIEST_YEAR <= start <= LATEST_YEAR:
         errors["start_year"] = [
@@ -57,7 +58,7 @@ def create_masterplan(
 ) -> Masterplan:
     """A new masterplan for the region and horizon, with the generated draft as version 1."""
     require_rule(actor, "strategy.create_masterplan", region)
-    start, end = _check_horizon(start_year, end_year)
+    start, end = check_horizon(start_year, end_year)
     if Masterplan.objects.filter(region=region, start_year=start, end_year=end).exists():
         raise ValidationError(
             _("%(region)s already has a masterplan for %(first)d–%(last)d.")
@@ -104,6 +105,30 @@ def create_masterplan(
     return plan
 
 
+# What the generator found about the region: the region's officers comment on it in the
+# sections' notes but do not change it, and the pages are drawn from its exact shape.
+DRAFTED_PARTS = ("schema", "region", "horizon", "demo", "profile", "readiness", "index", "gaps")
+
+
+def _keep_drafted_parts(document: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    if previous is None:
+        return
+    changed = [key for key in DRAFTED_PARTS if document.get(key) != previous.get(key)]
+    if changed:
+        raise plan_content.ContentInvalid(
+            [
+                plan_content.Problem(
+                    key,
+                    _(
+                        "This part was drafted from the platform's data and cannot be "
+                        "edited; add a note to its section instead."
+                    ),
+                )
+                for key in changed
+            ]
+        )
+
+
 def save_version(
     *, actor: Any, masterplan: Masterplan, content: Any, note: str = "", based_on: int | None = None
 ) -> PlanVersion:
@@ -115,9 +140,12 @@ def save_version(
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise ValidationError({"note": [_("At most %(n)d characters.") % {"n": MAX_NOTE}]})
+    if "\0" in note:
+        raise ValidationError({"note": [_("Remove the NUL characters and unpaired surrogates.")]})
     with transaction.atomic():
         plan = Masterplan.objects.select_for_update().get(pk=masterplan.pk)
-        latest = plan.versions.aggregate(n=Max("number"))["n"] or 0
+        previous = plan.versions.order_by("-number").first()
+        latest = previous.number if previous else 0
         if based_on is not None and based_on != latest:
             raise ValidationError(
                 _(
@@ -126,6 +154,7 @@ def save_version(
                 )
                 % {"latest": latest, "based": based_on}
             )
+        _keep_drafted_parts(document, previous.content if previous else None)
         version = PlanVersion.objects.create(
             masterplan=plan,
             number=latest + 1,
