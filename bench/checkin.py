@@ -39,9 +39,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import _throwaway  # bench/ is on sys.path when a script here runs
 
 PARTICIPANTS = 500
 REPEATS = 50
@@ -59,65 +60,6 @@ def run_child(database: str, args: argparse.Namespace) -> int:
     command = [sys.executable, __file__, "--database", database]
     command += ["--participants", str(args.participants), "--desks", str(args.desks)]
     return subprocess.run(command, check=False).returncode  # noqa: S603 (our own script)
-
-
-def postgres_reachable(url: str) -> tuple[bool, str]:
-    import psycopg
-
-    try:
-        with psycopg.connect(_conninfo(_with_database(url, "postgres")), connect_timeout=5):
-            return True, ""
-    except psycopg.OperationalError as error:
-        return False, str(error).strip().splitlines()[0]
-
-
-def _conninfo(url: str) -> str:
-    """psycopg wants ``postgresql://``; dj-database-url also knows ``postgres://``."""
-    return "postgresql://" + url.split("://", 1)[1] if "://" in url else url
-
-
-def _with_database(url: str, name: str) -> str:
-    """``url`` pointing at database ``name`` on the same server."""
-    base, _sep, _db = url.partition("?")[0].rpartition("/")
-    query = url.partition("?")[2]
-    return f"{base}/{name}" + (f"?{query}" if query else "")
-
-
-# --- the child process: set up Django, build, measure -------------------------------------
-
-
-def configure(database: str, folder: Path, server: str) -> Callable[[], None]:
-    """Point the settings at a throwaway database; returns how to drop it."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kotacerdas.web.settings"
-    os.environ["KOTACERDAS_DATA_DIR"] = str(folder)
-    (folder / "static").mkdir()  # WhiteNoise warns about a missing STATIC_ROOT
-    # Production-like: no query log, no debug pages.
-    os.environ["DJANGO_DEBUG"] = "0"
-    os.environ["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ["KOTACERDAS_TASKS"] = "eager"
-    if database == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
-        return lambda: None
-
-    import psycopg
-
-    name = f"kotacerdas_bench_checkin_{os.getpid()}"
-    admin = _conninfo(_with_database(server, "postgres"))  # CREATE DATABASE runs from here
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = _with_database(server, name)
-
-    def drop() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return drop
 
 
 def build(participants: int, desk_count: int) -> tuple[Any, list[str], list[Any]]:
@@ -266,7 +208,7 @@ def percentile(sorted_values: list[float], q: float) -> float:
 def measure(database: str, participants: int, desk_count: int) -> int:
     server = os.environ.get("DATABASE_URL", DEFAULT_SERVER)
     with tempfile.TemporaryDirectory(prefix="kotacerdas-bench-") as tmp:
-        drop = configure(database, Path(tmp), server)
+        drop = _throwaway.configure(database, Path(tmp), server, "checkin")
         try:
             return _measure(participants, desk_count)
         finally:
@@ -352,7 +294,7 @@ def main() -> int:
         return measure(args.database, args.participants, args.desks)
     status = run_child("sqlite", args)
     server = os.environ.get("DATABASE_URL", DEFAULT_SERVER)
-    reachable, why = postgres_reachable(server)
+    reachable, why = _throwaway.postgres_reachable(server)
     if not reachable:
         print(f"PostgreSQL at {server} is unreachable ({why}); skipped.")
         # Asked for by name (DATABASE_URL set) and not there: that is a failure.

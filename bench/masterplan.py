@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import _throwaway  # bench/ is on sys.path when a script here runs
 
 FLOOR_S = 5.0
 REGIONS = 20
@@ -50,65 +51,6 @@ DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 def run_child(database: str, args: argparse.Namespace) -> int:
     command = [sys.executable, __file__, "--database", database, "--regions", str(args.regions)]
     return subprocess.run(command, check=False).returncode  # noqa: S603 (our own script)
-
-
-def postgres_reachable(url: str) -> tuple[bool, str]:
-    import psycopg
-
-    try:
-        with psycopg.connect(_conninfo(_with_database(url, "postgres")), connect_timeout=5):
-            return True, ""
-    except psycopg.OperationalError as error:
-        return False, str(error).strip().splitlines()[0]
-
-
-def _conninfo(url: str) -> str:
-    """psycopg wants ``postgresql://``; dj-database-url also knows ``postgres://``."""
-    return "postgresql://" + url.split("://", 1)[1] if "://" in url else url
-
-
-def _with_database(url: str, name: str) -> str:
-    """``url`` pointing at database ``name`` on the same server."""
-    base, _sep, _db = url.partition("?")[0].rpartition("/")
-    query = url.partition("?")[2]
-    return f"{base}/{name}" + (f"?{query}" if query else "")
-
-
-# --- the child process: set up Django, load, measure ----------------------------------------
-
-
-def configure(database: str, folder: Path, server: str) -> Callable[[], None]:
-    """Point the settings at a throwaway database; returns how to drop it."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kotacerdas.web.settings"
-    os.environ["KOTACERDAS_DATA_DIR"] = str(folder)
-    (folder / "static").mkdir()  # WhiteNoise warns about a missing STATIC_ROOT
-    # Production-like: no query log, no debug pages.
-    os.environ["DJANGO_DEBUG"] = "0"
-    os.environ["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ["KOTACERDAS_TASKS"] = "eager"
-    if database == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
-        return lambda: None
-
-    import psycopg
-
-    name = f"kotacerdas_bench_masterplan_{os.getpid()}"
-    admin = _conninfo(_with_database(server, "postgres"))  # CREATE DATABASE runs from here
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = _with_database(server, name)
-
-    def drop() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return drop
 
 
 def load() -> dict[str, float]:
@@ -192,7 +134,7 @@ def generate(region: Any, documents: Any) -> dict[str, float | int]:
 def measure(database: str, count: int) -> int:
     server = os.environ.get("DATABASE_URL", DEFAULT_SERVER)
     with tempfile.TemporaryDirectory(prefix="kotacerdas-bench-") as tmp:
-        drop = configure(database, Path(tmp), server)
+        drop = _throwaway.configure(database, Path(tmp), server, "masterplan")
         try:
             return _measure(count)
         finally:
@@ -261,7 +203,7 @@ def main() -> int:
         print("PostgreSQL: DATABASE_URL is not set; skipped.")
         return status
     server = os.environ["DATABASE_URL"]
-    reachable, why = postgres_reachable(server)
+    reachable, why = _throwaway.postgres_reachable(server)
     if not reachable:
         print(f"PostgreSQL at {server} is unreachable ({why}); skipped.")
         return 1
