@@ -13,6 +13,7 @@ from django.utils import translation
 from icalendar import Calendar
 from pypdf import PdfReader
 
+from kotacerdas.core import pdf
 from kotacerdas.events import documents
 from kotacerdas.events.models import (
     Certificate,
@@ -31,7 +32,7 @@ VERIFY_URL = "https://kotacerdas.example/acara/sertifikat/K7QMXRT4WZ2P/"
 A6 = (297.64, 419.53)  # points
 A4 = (595.28, 841.89)
 needs_unicode_font = pytest.mark.skipif(
-    documents.unicode_font() is None, reason="no DejaVu Sans on this machine"
+    pdf.unicode_font() is None, reason="no DejaVu Sans on this machine"
 )
 
 
@@ -324,7 +325,7 @@ def test_ticket_pdf_prints_a_name_outside_latin1_as_typed(delegation):
 def test_ticket_pdf_without_a_unicode_font_spells_such_a_name_in_base_letters(
     delegation, monkeypatch
 ):
-    monkeypatch.setattr(documents, "unicode_font", lambda: None)
+    monkeypatch.setattr(pdf, "unicode_font", lambda: None)
     registration = _registration(delegation, 1, "Nguyễn Thị Ánh 李 (demo)", "MNPQRSTUVW")
     _, text = _text(documents.ticket_pdf(registration))
     # Windows-1252 keeps Á and the en dash; ễ and ị lose their marks; 李 has no base letter.

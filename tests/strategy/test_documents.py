@@ -20,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from kotacerdas.core import pdf
 from kotacerdas.strategy import content as plan_content
 from kotacerdas.strategy import documents, reading
 
@@ -464,7 +465,7 @@ def test_summary_without_quick_wins_or_gaps_says_so(document):
 def test_without_dejavu_the_pdfs_fall_back_to_helvetica_and_print_every_name(document, monkeypatch):
     """A machine without DejaVu Sans prints in Helvetica (Windows-1252): a character
     outside it as its base letters, never an error."""
-    monkeypatch.setattr(documents, "unicode_font", lambda: None)
+    monkeypatch.setattr(pdf, "unicode_font", lambda: None)
     content = copy.deepcopy(document)
     content["programmes"][0]["title"] = "Kênh thông tin Đà Nẵng"
     view = read(content, "en", title="Masterplan Kota Kupang 2026–2035 ✓")

@@ -16,23 +16,20 @@ error. The same replacement covers a character DejaVu itself lacks (CJK, for ins
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import importlib.util
-import unicodedata
 from collections.abc import Iterable
 from io import BytesIO
 from itertools import groupby
-from pathlib import Path
 
 import segno
 from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from fpdf import FPDF, FontFace, XPos, YPos
+from fpdf import FontFace, XPos, YPos
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from kotacerdas.core.pdf import HousePDF
 from kotacerdas.regions.models import TIMEZONE_ABBREVIATIONS
 
 from .models import Certificate, Event, Registration, Session, Speaker
@@ -48,12 +45,9 @@ __all__ = [
     "qr_code",
     "session_ics",
     "ticket_pdf",
-    "unicode_font",
 ]
 
 PRODID = "-//KotaCerdas//Events//ID"
-UNICODE_FAMILY = "DejaVuSans"
-_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 # fpdf2 names no A6 (and warns on "A5"): sizes in millimetres.
 A6 = (105.0, 148.0)
 
@@ -210,64 +204,17 @@ def make_qr_png(text: str, *, scale: int = 8) -> bytes:
 # --- PDF layout -------------------------------------------------------------------------
 
 
-@functools.cache
-def unicode_font() -> tuple[Path, Path] | None:
-    """DejaVu Sans (regular, bold) from a package on this machine, or None."""
-    dirs = list(_FONT_DIRS)
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is not None and spec.submodule_search_locations:
-        dirs.append(Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf")
-    for folder in dirs:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            return regular, bold
-    return None
-
-
-class _Document(FPDF):
+class _Document(HousePDF):
     """A page set in the house font, that prints every character it is given somehow."""
 
     def __init__(
         self, *, title: str, orientation: str = "portrait", page: str | tuple[float, float] = "A4"
     ):
-        super().__init__(orientation=orientation, unit="mm", format=page)
-        fonts = unicode_font()
-        if fonts is None:
-            self.typeface = "Helvetica"
-            self.core_fonts_encoding = "windows-1252"
-        else:
-            self.typeface = UNICODE_FAMILY
-            self.add_font(UNICODE_FAMILY, "", fonts[0])
-            self.add_font(UNICODE_FAMILY, "B", fonts[1])
+        super().__init__(orientation=orientation, page=page)
         self.set_title(title)
-        self.set_creator("KotaCerdas")
         self.set_lang(translation.get_language() or "id")
         self.set_margins(12, 12)
         self.set_auto_page_break(True, margin=12)
-
-    def _has_glyph(self, char: str) -> bool:
-        if unicodedata.category(char) == "Cc":  # line breaks are layout, not glyphs
-            return True
-        if self.is_ttf_font:
-            return ord(char) in self.current_font.cmap
-        try:
-            char.encode(self.core_fonts_encoding)
-        except UnicodeEncodeError:
-            return False
-        return True
-
-    def _printable(self, char: str) -> str:
-        if self._has_glyph(char):
-            return char
-        base = unicodedata.normalize("NFKD", char)
-        base = "".join(c for c in base if not unicodedata.combining(c))
-        return base if base and all(self._has_glyph(c) for c in base) else "?"
-
-    def normalize_text(self, text: str) -> str:
-        return super().normalize_text("".join(self._printable(c) for c in text))
-
-    def font(self, size: float, *, bold: bool = False) -> None:
-        self.set_font(self.typeface, "B" if bold else "", size)
 
     def paragraph(self, text: str, size: float, *, bold=False, align="C", w: float = 0) -> None:
         """A paragraph from the current x, wrapped to ``w`` (0: the right margin)."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import struct
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
@@ -38,7 +37,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from fpdf import FPDF, XPos, YPos
 from fpdf.outline import OutlineSection
 
-from kotacerdas.events.documents import UNICODE_FAMILY, unicode_font
+from kotacerdas.core.pdf import HousePDF, unicode_font
 
 from .reading import Chart, Paragraph, Reading, Section, Table
 
@@ -349,7 +348,7 @@ RED = (176, 58, 46)
 NOTE = (244, 241, 230)  # the fill behind an officers' note
 
 
-class _Pdf(FPDF):
+class _Pdf(HousePDF):
     """An A4 page in the house font that prints every character it is given somehow (as
     :mod:`kotacerdas.events.documents` does).
 
@@ -360,61 +359,18 @@ class _Pdf(FPDF):
     """
 
     def __init__(self, reading: Reading, *, footer: bool = True) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        fonts = unicode_font()
-        if fonts is None:
-            self.typeface = "Helvetica"
-            self.core_fonts_encoding = "windows-1252"
-        else:
-            self.typeface = UNICODE_FAMILY
-            self.add_font(UNICODE_FAMILY, "", fonts[0])
-            self.add_font(UNICODE_FAMILY, "B", fonts[1])
+        super().__init__()
         self.reading = reading
         self.with_footer = footer
         self.measuring = False
         self._widths: dict[tuple[str, bool, float], float] = {}
-        self._known: dict[tuple[str, str], set[str]] = {}
         self.set_title(reading.title)
         self.set_subject(f"{reading.region}, {reading.horizon}")
-        self.set_creator("KotaCerdas")
         self.set_lang(LANGUAGE_TAGS.get(reading.language, reading.language))
         self.set_margins(15, 15)
         self.set_auto_page_break(True, margin=16)
 
-    # characters
-
-    def _has_glyph(self, char: str) -> bool:
-        if unicodedata.category(char) == "Cc":  # line breaks are layout, not glyphs
-            return True
-        if self.is_ttf_font:
-            return ord(char) in self.current_font.cmap
-        try:
-            char.encode(self.core_fonts_encoding)
-        except UnicodeEncodeError:
-            return False
-        return True
-
-    def _printable(self, char: str) -> str:
-        if self._has_glyph(char):
-            return char
-        base = unicodedata.normalize("NFKD", char)
-        base = "".join(c for c in base if not unicodedata.combining(c))
-        return base if base and all(self._has_glyph(c) for c in base) else "?"
-
-    def normalize_text(self, text: str) -> str:
-        # Each character is looked up once per font: a plan sets tens of thousands.
-        known = self._known.setdefault((self.font_family, self.font_style), set())
-        chars = set(text)
-        if not chars <= known:
-            known.update(c for c in chars - known if self._has_glyph(c))
-            if not chars <= known:
-                text = "".join(self._printable(c) for c in text)
-        return super().normalize_text(text)
-
     # text
-
-    def font(self, size: float, *, bold: bool = False) -> None:
-        self.set_font(self.typeface, "B" if bold else "", size)
 
     @staticmethod
     def line_height(size: float) -> float:
