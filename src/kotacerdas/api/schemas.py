@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
 
 T = TypeVar("T")
 
@@ -18,6 +19,23 @@ DEFAULT_LIMIT = 50
 MAX_OFFSET = 1_000_000
 # The largest primary key a database integer holds; larger ids in paths are a 422.
 MAX_ID = 2**63 - 1
+
+
+def _storable(value: str) -> str:
+    # NUL cannot be stored in PostgreSQL text, nor an unpaired surrogate (which JSON
+    # allows as "\ud800") in UTF-8; refuse them here rather than fail on save.
+    if "\x00" in value:
+        raise ValueError(_("Remove the NUL characters and unpaired surrogates."))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(_("Remove the NUL characters and unpaired surrogates.")) from None
+    return value
+
+
+# Text a request may carry into the database: refused with a 422 naming the field when
+# PostgreSQL could not store it.
+Text = Annotated[str, AfterValidator(_storable)]
 
 
 class ErrorField(Schema):

@@ -23,7 +23,7 @@ from kotacerdas.regions.codes import normalise_region_code
 from kotacerdas.regions.models import Region, TimeZone
 
 from .models import Event, Session, Speaker
-from .services.agenda import next_statuses
+from .services.agenda import EVENT_FIELDS, SESSION_FIELDS, next_statuses
 
 BLANK = [("", "—")]
 EMPTY = (None, "", [], ())
@@ -227,21 +227,8 @@ class EventForm(ServiceErrors, forms.Form):
         if event is None:
             self.initial.setdefault("status", Event.Status.DRAFT)
 
-    FIELDS = (
-        "slug",
-        "name",
-        "theme",
-        "description",
-        "venue",
-        "city",
-        "starts_at",
-        "ends_at",
-        "registration_opens_at",
-        "registration_closes_at",
-        "capacity",
-        "requires_approval",
-        "status",
-    )
+    # What the form edits: every fact of an event except its host, chosen before.
+    FIELDS = tuple(name for name in EVENT_FIELDS if name != "host_region")
 
     def values(self) -> dict[str, Any]:
         """What to hand to ``create_event`` / ``update_event``."""
@@ -335,7 +322,7 @@ class SessionForm(ServiceErrors, forms.Form):
             ),
         )
 
-    FIELDS = ("title", "kind", "room", "starts_at", "ends_at", "description")
+    FIELDS = SESSION_FIELDS
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -8,13 +8,12 @@ to show the time a participant reads on the agenda.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import ConfigDict
 
-from kotacerdas.api.schemas import MAX_ID, Page
+from kotacerdas.api.schemas import MAX_ID, Page, Text
 from kotacerdas.regions.api import RegionRef
 
 # The choices of the models, spelled out so that the OpenAPI schema lists them;
@@ -40,21 +39,6 @@ CertificateStatus = Literal["valid", "revoked"]
 CODE_DESCRIPTION = "Kemendagri code of a kabupaten/kota, dotted (53.71) or digits (5371)."
 # Quota limits are PositiveIntegerField: larger ones are a 422, not a database error.
 MAX_LIMIT = 2**31 - 1
-
-
-def _storable(value: str) -> str:
-    # NUL cannot be stored in PostgreSQL text, nor an unpaired surrogate (which JSON
-    # allows as "\ud800") in UTF-8; refuse them here rather than fail on save.
-    if "\x00" in value:
-        raise ValueError(_("Remove the NUL characters and unpaired surrogates."))
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(_("Remove the NUL characters and unpaired surrogates.")) from None
-    return value
-
-
-Text = Annotated[str, AfterValidator(_storable)]
 
 
 # --- output schemas ------------------------------------------------------------------------

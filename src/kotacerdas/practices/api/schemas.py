@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, field_validator
+from pydantic import ConfigDict, field_validator
 
-from kotacerdas.api.schemas import Error, Page
+from kotacerdas.api.schemas import Error, Page, Text
 from kotacerdas.regions.api import RegionRef
 from kotacerdas.regions.codes import normalise_region_code
 
@@ -48,21 +48,6 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _INDEX = re.compile(r"\[(\d+)\]")
-
-
-def _storable(value: str) -> str:
-    # NUL cannot be stored in PostgreSQL text, nor an unpaired surrogate (which JSON
-    # allows as "\ud800") in UTF-8; refuse them here rather than fail on save.
-    if "\x00" in value:
-        raise ValueError(_("Remove the NUL characters and unpaired surrogates."))
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(_("Remove the NUL characters and unpaired surrogates.")) from None
-    return value
-
-
-Text = Annotated[str, AfterValidator(_storable)]
 
 
 # --- output schemas ------------------------------------------------------------------------

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import ConfigDict
 
-from kotacerdas.api.schemas import Error, Page
+from kotacerdas.api.schemas import Error, Page, Text
 from kotacerdas.regions.api import RegionRef
 
 # The sections a comment or a note belongs to (content.SECTIONS), spelled out so that the
@@ -34,21 +33,6 @@ LIST_ERRORS: dict[int, Any] = {401: Error, 404: Error, 422: Error}
 CODE_DESCRIPTION = "Kemendagri code of a kabupaten/kota, dotted (53.71) or digits (5371)."
 # Version numbers are PositiveIntegerField: larger ones are a 422, not a database error.
 MAX_VERSION = 2**31 - 1
-
-
-def _storable(value: str) -> str:
-    # NUL cannot be stored in PostgreSQL text, nor an unpaired surrogate (which JSON
-    # allows as "\ud800") in UTF-8; refuse them here rather than fail on save.
-    if "\x00" in value:
-        raise ValueError(_("Remove the NUL characters and unpaired surrogates."))
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(_("Remove the NUL characters and unpaired surrogates.")) from None
-    return value
-
-
-Text = Annotated[str, AfterValidator(_storable)]
 
 
 # --- output schemas ------------------------------------------------------------------------
