@@ -525,3 +525,133 @@ def test_texts_and_sources_helpers():
         "demo": True,
         "ref": "",
     }
+
+
+# --- settling generated sentences after an edit ---------------------------------------------
+
+DRAFTED_TEXTS = [
+    generated("programme", practice="Pajak Daring", lead="Sumba Timur", years="2023", fit=""),
+    generated("cost_scaled", budget={"idr": 400_000_000}, lead="Sumba Timur", factor="1.5"),
+    generated("target_change", metric="Realisasi pajak", change=45.2),
+    generated("quick_win", limit={"idr": 500_000_000}, proof=generated("proof_similar")),
+    generated("pad_effect", lead="Sumba Timur", amount={"idr": 1_000_000}, years="2"),
+]
+
+
+def drafted(**overrides: Any) -> dict[str, Any]:
+    values = {
+        "cost_idr": 600_000_000,
+        "duration_years": 1,
+        "quick_win": True,
+        "texts": copy.deepcopy(DRAFTED_TEXTS),
+    }
+    return programme(**(values | overrides))
+
+
+def settled(before: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    after = copy.deepcopy(before) | changes
+    return content.settle(document(after), document(before))["programmes"][0]
+
+
+def keep(*indexes: int) -> list[dict[str, Any]]:
+    return [DRAFTED_TEXTS[i] for i in indexes]
+
+
+ESTIMATE = {"idr": 600_000_000}
+
+
+@pytest.mark.parametrize(
+    ("changes", "texts", "target_change_pct"),
+    [
+        # Nothing the sentences rest on changed: the title, agency, years and funding.
+        (
+            {"title": "Pajak Kita", "agency": "Bapenda", "start_year": 2028, "funding": ["csr"]},
+            keep(0, 1, 2, 3, 4),
+            45.2,
+        ),
+        # A cost of the officers': the estimate is named, and the quick win's limit no longer
+        # vouches for it.
+        (
+            {"cost_idr": 700_000_000},
+            [*keep(0), generated("cost_set", estimate=ESTIMATE), *keep(2)]
+            + [generated("quick_win_set"), *keep(4)],
+            45.2,
+        ),
+        (
+            {"cost_idr": None},
+            [*keep(0), generated("cost_open", estimate=ESTIMATE), *keep(2)]
+            + [generated("quick_win_set"), *keep(4)],
+            45.2,
+        ),
+        # A target of the officers' replaces the change the practice achieved.
+        (
+            {"target": 5_000_000_000.0},
+            [*keep(0, 1), generated("target_set"), *keep(3, 4)],
+            None,
+        ),
+        ({"metric": "Wajib pajak daring"}, [*keep(0, 1), generated("target_open"), *keep(3, 4)], None),
+        # No longer a quick win, or one that takes three years.
+        ({"quick_win": False}, keep(0, 1, 2, 4), 45.2),
+        (
+            {"duration_years": 3},
+            [*keep(0, 1, 2), generated("quick_win_set"), *keep(4)],
+            45.2,
+        ),
+    ],
+)
+def test_settle_replaces_the_sentences_an_edit_made_untrue(changes, texts, target_change_pct):
+    after = settled(drafted(), **changes)
+
+    assert after["texts"] == texts
+    assert after["target_change_pct"] == target_change_pct
+    for name, value in changes.items():
+        assert after[name] == value
+
+
+def test_settle_keeps_the_drafts_estimate_through_later_edits():
+    before = drafted()
+    second = settled(before, cost_idr=700_000_000)
+    third = settled(second, cost_idr=None)
+    fourth = settled(third, cost_idr=800_000_000)
+
+    assert [t for t in fourth["texts"] if t["key"].startswith("cost")] == [
+        generated("cost_set", estimate=ESTIMATE)
+    ]
+
+
+def test_settle_marks_a_quick_win_the_officers_chose_once():
+    before = programme(texts=[generated("cost_unknown")])
+    chosen = settled(before, quick_win=True)
+    kept = settled(chosen, duration_years=1)
+    dropped = settled(kept, quick_win=False)
+
+    assert chosen["texts"] == [generated("cost_unknown"), generated("quick_win_set")]
+    assert kept["texts"] == chosen["texts"]
+    assert dropped["texts"] == [generated("cost_unknown")]
+
+
+def test_settle_leaves_written_sentences_and_new_programmes_alone():
+    mine = {"text": "Biaya disepakati DPRD.", "key": "cost_scaled"}
+    before = drafted(texts=[mine])
+    new = programme("P9", texts=[generated("cost_unknown")], cost_idr=5)
+    doc = document(copy.deepcopy(before) | {"cost_idr": 1}, new)
+
+    after = content.settle(doc, document(before))
+
+    assert after["programmes"][0]["texts"] == [mine]
+    assert after["programmes"][1]["texts"] == [generated("cost_unknown")]
+    assert content.settle(document(new), None) == document(new)
+
+
+def test_settled_sentences_read_in_both_languages():
+    from kotacerdas.strategy import texts
+
+    cost = generated("cost_set", estimate=ESTIMATE)
+    assert texts.render(cost, "en") == (
+        "Cost set by the region's officers; the draft estimated Rp 600,000,000 from the "
+        "practice's budget."
+    )
+    assert texts.render(cost, "id").startswith("Biaya ditetapkan")
+    assert texts.render(generated("quick_win_set"), "en") == (
+        "Marked as a quick win by the region's officers."
+    )

@@ -49,6 +49,7 @@ PILLARS_EN = [  # the fixture plan's strategies: the framework's pillar order
     "Smart Environment",
 ]
 NOTE = "Anggaran 2027 menunggu persetujuan DPRD."
+VISION_NOTE = "Visi ini disepakati dalam musrenbang 2025."
 
 
 def _name(en: str, id_: str) -> dict[str, str]:
@@ -109,7 +110,10 @@ def rich(document) -> dict:
         for c, n, s, _r, p in ranked
     ]
     content["programmes"][1]["quick_win"] = True
-    content["notes"] = {"budget": plan_content.written(NOTE)}
+    content["notes"] = {
+        "budget": plan_content.written(NOTE),
+        "vision": plan_content.written(VISION_NOTE),
+    }
     return content
 
 
@@ -289,6 +293,9 @@ def test_docx_of_a_demo_plan_says_demo_shows_each_chart_and_the_officers_note(ri
     assert titles.index("Budget by year and funding source") < note
     assert note < titles.index("Regional revenue (PAD)")
     assert doc.paragraphs[note].runs[0].bold
+    # The note on the vision closes the vision and mission, before the profile.
+    vision_note = texts.index("Officers' note: " + VISION_NOTE)
+    assert texts.index(view.mission[-1]) < vision_note < titles.index("Regional profile")
 
 
 def test_docx_in_indonesian_has_the_same_structure_names_ids_and_amounts(rich):
@@ -364,6 +371,8 @@ def test_pdf_in_english_has_contents_outline_programmes_total_and_page_numbers(r
     assert rupiah(plan_content.budget(rich).total, "en") in text
     assert "Sources: KotaCerdas Smart City Index, 2025 (demo data)" in text
     assert NOTE in text
+    mission_end = text.index(view.mission[-1][:40])
+    assert mission_end < text.index(VISION_NOTE) < text.index("Regional profile", mission_end)
     images = sum(len(page.images) for page in pdf.pages)
     assert images == len(charts_of(view)) == 3
 

@@ -210,6 +210,19 @@ def test_an_edit_of_every_kind_saves_exactly_the_next_version(plan, officer, v1,
         "target_change_pct": None,
         "funding": ["apbd"],
     }
+    # What the draft said of the first programme's cost and target no longer holds.
+    assert [t["key"] for t in first["texts"]] == [
+        "programme",
+        "cost_scaled",
+        "target_change",
+        "pad_effect",
+    ]
+    changed_first["texts"] = [
+        first["texts"][0],
+        {"key": "cost_set", "params": {"estimate": {"idr": first["cost_idr"]}}},
+        {"key": "target_set", "params": {}},
+        first["texts"][3],
+    ]
     new = {
         "id": "P4",
         "title": "Satu Data Kupang",
@@ -231,7 +244,11 @@ def test_an_edit_of_every_kind_saves_exactly_the_next_version(plan, officer, v1,
         "texts": [],
         "sources": [],
     }
-    expected["programmes"] = [third | {"quick_win": True}, new, changed_first]
+    quick_third = third | {
+        "quick_win": True,
+        "texts": [*third["texts"], {"key": "quick_win_set", "params": {}}],
+    }
+    expected["programmes"] = [quick_third, new, changed_first]
     order = {"P3": 0, "P4": 1, "P1": 2}
     for strategy in expected["strategies"]:
         ids = [i for i in strategy["programmes"] if i != second["id"]]

@@ -293,6 +293,19 @@ def test_an_earlier_version_says_so_and_links_to_the_latest(plan, officer, engli
     assert by_testid(new, "diff-previous")[0].get("href") == f"/masterplans/{plan.pk}/diff/1/2/"
 
 
+def test_the_officers_note_on_the_vision_closes_the_vision_and_mission(plan, officer, english):
+    content = plan.versions.get().content
+    content["notes"] = {"vision": {"text": "Agreed at the 2025 musrenbang."}}
+    services.save_version(actor=officer, masterplan=plan, content=content)
+    page = html(client_for_user(officer).get(f"/masterplans/{plan.pk}/"))
+    section = by_testid(page, "section-vision")[0]
+    notes = section.xpath(".//*[@data-testid='note-vision']")
+    assert [(text_of(n.xpath("./strong")[0]), text_of(n.xpath("./p")[0])) for n in notes] == [
+        ("Officers' note", "Agreed at the 2025 musrenbang.")
+    ]
+    assert notes[0].getprevious().get("data-testid") == "mission"
+
+
 def test_the_page_reads_in_indonesian_by_default(plan, officer):
     client = Client()
     client.force_login(officer)

@@ -246,6 +246,32 @@ def test_save_version_saves_the_next_number_and_audits_it(plan, officer):
     assert list(plan.versions.order_by("number").values_list("number", flat=True)) == [1, 2, 3]
 
 
+def test_save_version_settles_the_sentences_an_edit_made_untrue(plan, officer):
+    """The API sends whole documents: a client that changes a target but sends the drafted
+    sentences back unchanged still gets a version whose sentences hold."""
+    document = edited(plan)
+    first = document["programmes"][0]
+    drafted_texts = copy.deepcopy(first["texts"])
+    first["target"] = 5_000_000_000
+
+    version = services.save_version(actor=officer, masterplan=plan, content=document)
+
+    saved = PlanVersion.objects.get(pk=version.pk).content["programmes"][0]
+    assert [t["key"] for t in drafted_texts] == [
+        "programme",
+        "cost_scaled",
+        "target_change",
+        "pad_effect",
+    ]
+    assert saved["texts"] == [
+        drafted_texts[0],
+        drafted_texts[1],
+        {"key": "target_set", "params": {}},
+        drafted_texts[3],
+    ]
+    assert (saved["target"], saved["target_change_pct"]) == (5_000_000_000, None)
+
+
 @pytest.mark.parametrize("actor", ACTORS)
 def test_save_version_permissions(actor_for, plan, actor):
     mark = last_event()

@@ -407,3 +407,98 @@ def check(content: Any, pillars: set[str]) -> dict[str, Any]:
     if problems:
         raise ContentInvalid(problems)
     return content
+
+
+# --- keeping generated sentences true after an edit -----------------------------------------
+
+# The fields each generated sentence about a programme rests on. When an edit changes one of
+# them, the sentence no longer holds (a cost "estimated from the practice's budget" the
+# officers replaced, a quick win that "takes a year" and now takes three).
+_RESTS_ON = {
+    "cost_scaled": ("cost_idr",),
+    "cost_same": ("cost_idr",),
+    "cost_unknown": ("cost_idr",),
+    "cost_set": ("cost_idr",),
+    "cost_set_plain": ("cost_idr",),
+    "cost_open": ("cost_idr",),
+    "target_change": ("target", "metric", "unit"),
+    "target_value": ("target", "metric", "unit"),
+    "target_set": ("target", "metric", "unit"),
+    "target_open": ("target", "metric", "unit"),
+    "quick_win": ("quick_win", "cost_idr", "duration_years"),
+    "quick_win_set": ("quick_win",),
+}
+_ESTIMATED = ("cost_scaled", "cost_same")
+
+
+def _cost_text(text: dict[str, Any], before: dict[str, Any], cost: Any) -> dict[str, Any]:
+    params = text.get("params") if isinstance(text.get("params"), dict) else {}
+    estimate = params.get("estimate")
+    if estimate is None and text.get("key") in _ESTIMATED and before.get("cost_idr") is not None:
+        estimate = {"idr": before["cost_idr"]}
+    if cost is None:
+        return generated("cost_open", estimate=estimate)
+    if estimate is not None:
+        return generated("cost_set", estimate=estimate)
+    return generated("cost_set_plain")
+
+
+def _replacement(
+    text: dict[str, Any], before: dict[str, Any], after: dict[str, Any]
+) -> dict[str, Any] | None:
+    key = text["key"]
+    if key.startswith("cost_"):
+        return _cost_text(text, before, after.get("cost_idr"))
+    if key.startswith("target_"):
+        has_target = after.get("target") is not None or after.get("target_change_pct") is not None
+        return generated("target_set" if has_target else "target_open")
+    # A quick win: the officers' flag, or nothing when they took it away.
+    return generated("quick_win_set") if after.get("quick_win") else None
+
+
+def settle(document: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The document with each generated sentence about a programme that the edit made
+    untrue replaced by one saying what the region's officers set, taken from ``previous``,
+    the version the edit started from.
+
+    A target the officers set (or a metric they changed) also drops the change the
+    practice achieved, which the programme aimed at until then. Sentences a person wrote
+    and programmes new in this version are left as they are."""
+    if previous is None:
+        return document
+    before_by_id = {
+        p.get("id"): p for p in previous.get("programmes") or [] if isinstance(p, dict)
+    }
+    for programme in document["programmes"]:
+        before = before_by_id.get(programme.get("id"))
+        if before is None:
+            continue
+        changed = {
+            name
+            for name in ("cost_idr", "target", "metric", "unit", "quick_win", "duration_years")
+            if programme.get(name) != before.get(name)
+        }
+        if not changed:
+            continue
+        if changed & {"target", "metric", "unit"} and (
+            programme.get("target_change_pct") == before.get("target_change_pct")
+        ):
+            programme["target_change_pct"] = None
+        kept: list[dict[str, Any]] = []
+        for text in programme.get("texts") or []:
+            key = text.get("key") if isinstance(text, dict) and "text" not in text else None
+            rests_on = _RESTS_ON.get(key, ()) if isinstance(key, str) else ()
+            if not changed.intersection(rests_on):
+                kept.append(text)
+                continue
+            replacement = _replacement(text, before, programme)
+            if replacement is not None:
+                kept.append(replacement)
+        flagged = any(
+            isinstance(t, dict) and t.get("key") in ("quick_win", "quick_win_set") for t in kept
+        )
+        if programme.get("quick_win") and not before.get("quick_win") and not flagged:
+            kept.append(generated("quick_win_set"))
+        if "texts" in programme or kept:
+            programme["texts"] = kept
+    return document

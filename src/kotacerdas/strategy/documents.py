@@ -269,6 +269,13 @@ class _Docx:
         self._para(_("Mission"), "Heading 2")
         for item in self.reading.mission:
             self._para(item, "List Number")
+        self._note(self.reading.vision_note)
+
+    def _note(self, note: str) -> None:
+        if note:
+            paragraph = self._para(style="Quote")
+            paragraph.add_run(_("Officers' note:") + " ").bold = True
+            paragraph.add_run(note)
 
     def _section(self, section: Section, level: int) -> None:
         self._para(section.title, f"Heading {level}")
@@ -281,10 +288,7 @@ class _Docx:
             self._table(table)
         for chart in section.charts:
             self._chart(chart)
-        if section.note:
-            paragraph = self._para(style="Quote")
-            paragraph.add_run(_("Officers' note:") + " ").bold = True
-            paragraph.add_run(section.note)
+        self._note(section.note)
         for sub in section.subsections:
             self._section(sub, level + 1)
 
@@ -614,10 +618,7 @@ def _pdf_section(pdf: _Pdf, section: Section, level: int) -> None:
         _pdf_table(pdf, table)
     for chart in section.charts:
         _pdf_chart(pdf, chart)
-    if section.note:
-        pdf.text_block(_("Officers' note:"), 9, bold=True, fill=NOTE)
-        pdf.text_block(section.note, 9, fill=NOTE)
-        pdf.ln(2)
+    _pdf_note(pdf, section.note)
     for sub in section.subsections:
         _pdf_section(pdf, sub, level + 1)
 
@@ -652,6 +653,13 @@ def _pdf_title_page(pdf: _Pdf) -> None:
         pdf.text_block(_demo_line(), 11, bold=True, align="C", colour=RED)
 
 
+def _pdf_note(pdf: _Pdf, note: str) -> None:
+    if note:
+        pdf.text_block(_("Officers' note:"), 9, bold=True, fill=NOTE)
+        pdf.text_block(note, 9, fill=NOTE)
+        pdf.ln(2)
+
+
 def _pdf_vision(pdf: _Pdf) -> None:
     reading = pdf.reading
     pdf.heading(_("Vision and mission"), 0)
@@ -661,6 +669,7 @@ def _pdf_vision(pdf: _Pdf) -> None:
     for number, item in enumerate(reading.mission, start=1):
         pdf.text_block(f"{number}. {item}", 9.5)
         pdf.ln(0.8)
+    _pdf_note(pdf, reading.vision_note)
 
 
 def plan_pdf(reading: Reading) -> bytes:

@@ -10,7 +10,8 @@ and puts each problem back next to the field or programme row its path names
 What the officer did not touch stays as it was: a generated text the form shows in the
 page's language and gets back unchanged keeps its key (so it still reads in both
 languages), a changed one becomes the officer's own text; a programme keeps its texts,
-sources, practice, revenue effect and transferability.
+sources, practice, revenue effect and transferability, and saving the version replaces
+the generated sentences the edit made untrue (:func:`~kotacerdas.strategy.content.settle`).
 """
 
 from __future__ import annotations
@@ -462,9 +463,8 @@ class PlanEditor:
                 same = value == old
             if not same:
                 programme[name] = value
-        if programme.get("target") != before.get("target"):
-            # A target the region set replaces the change the practice achieved.
-            programme["target_change_pct"] = None
+        # The sentences a changed cost, target or quick-win flag made untrue are settled
+        # when the version is saved (content.settle), for the API's edits as well.
         return programme
 
     def _next_ids(self) -> Iterable[str]:

@@ -61,6 +61,7 @@ class Reading:
     vision: str
     mission: list[str]
     sections: list[Section]
+    vision_note: str = ""  # the officers' note on the vision and mission
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -482,4 +483,5 @@ def read(title: str, content: dict[str, Any], language: str) -> Reading:
             vision=render(content["vision"], language),
             mission=[render(m, language) for m in content["mission"]],
             sections=sections,
+            vision_note=_note(content, "vision", language),
         )

@@ -88,11 +88,20 @@ TEMPLATES: dict[str, Any] = {
     ),
     "cost_same": _("Cost taken from the practice's budget (Rp %(budget)s in %(lead)s)."),
     "cost_unknown": _("The practice reports no budget: the cost is still to be estimated."),
+    "cost_set": _(
+        "Cost set by the region's officers; the draft estimated Rp %(estimate)s from the "
+        "practice's budget."
+    ),
+    "cost_set_plain": _("Cost set by the region's officers."),
+    "cost_open": _("The region's officers removed the cost: it is still to be estimated."),
     "target_change": _(
         "Target: %(metric)s %(direction)s by %(change)s %% within %(years)s years, as in "
         "%(lead)s (from %(baseline)s to %(value)s %(unit)s, %(source)s)."
     ),
     "target_value": _("Target: %(metric)s of %(value)s %(unit)s, as reached in %(lead)s."),
+    "target_set": _("Target set by the region's officers."),
+    "target_open": _("The target is still to be set."),
+    "quick_win_set": _("Marked as a quick win by the region's officers."),
     "quick_win": _("Quick win: costs at most Rp %(limit)s, takes a year, and %(proof)s."),
     "proof_replicated": _("%(n)s other regions have adopted it"),
     "proof_similar": _("it worked in a region like this one"),

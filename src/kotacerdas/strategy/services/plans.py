@@ -155,6 +155,7 @@ def save_version(
                 % {"latest": latest, "based": based_on}
             )
         _keep_drafted_parts(document, previous.content if previous else None)
+        plan_content.settle(document, previous.content if previous else None)
         version = PlanVersion.objects.create(
             masterplan=plan,
             number=latest + 1,
