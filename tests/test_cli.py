@@ -428,12 +428,15 @@ def test_demo_load_twice_adds_nothing_the_second_time(registry):
         "514 readiness self-assessment(s).\n"
         "Library demo added: 48 published demo practice(s), 38 adoption(s), 9 question(s).\n"
         "Events demo added: 1 event(s) with 478 demo participant(s).\n"
+        "Masterplan demo added: 1 masterplan(s) with 2 version(s) and 1 progress report(s).\n"
     )
     assert second == (
         "Demo content is already loaded; nothing was added.\n"
         "Index demo is already loaded; nothing was added.\n"
         "Library demo is already loaded; nothing was added.\n"
         "Events demo is already loaded; nothing was added.\n"
+        "Masterplan demo: nothing was added (it is already loaded, or Kota Kupang is not in "
+        "the registry).\n"
     )
     assert Network.objects.get().is_demo
     assert Membership.objects.filter(is_demo=False).count() == 0
@@ -476,6 +479,8 @@ def test_setup_prints_one_password_once():
         "Index demo is already loaded; nothing was added.",
         "Library demo is already loaded; nothing was added.",
         "Events demo is already loaded; nothing was added.",
+        "Masterplan demo: nothing was added (it is already loaded, or Kota Kupang is not in "
+        "the registry).",
         "Demo account(s) admin, officer.kupang already exist; their password is not shown "
         "again (kotacerdas changepassword USERNAME sets a new one).",
     ]

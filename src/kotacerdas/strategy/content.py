@@ -466,9 +466,7 @@ def settle(document: dict[str, Any], previous: dict[str, Any] | None) -> dict[st
     and programmes new in this version are left as they are."""
     if previous is None:
         return document
-    before_by_id = {
-        p.get("id"): p for p in previous.get("programmes") or [] if isinstance(p, dict)
-    }
+    before_by_id = {p.get("id"): p for p in previous.get("programmes") or [] if isinstance(p, dict)}
     for programme in document["programmes"]:
         before = before_by_id.get(programme.get("id"))
         if before is None:

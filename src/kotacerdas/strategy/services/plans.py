@@ -54,9 +54,18 @@ def check_horizon(start: Any, end: Any) -> tuple[int, int]:
 
 
 def create_masterplan(
-    *, actor: Any, region: Region, start_year: int, end_year: int, title: str = ""
+    *,
+    actor: Any,
+    region: Region,
+    start_year: int,
+    end_year: int,
+    title: str = "",
+    demo: bool = False,
 ) -> Masterplan:
-    """A new masterplan for the region and horizon, with the generated draft as version 1."""
+    """A new masterplan for the region and horizon, with the generated draft as version 1.
+
+    The plan is demo content when the draft drew on demo data, or when ``demo`` says so
+    (the demo loader's plan is illustrative whatever it drew on)."""
     require_rule(actor, "strategy.create_masterplan", region)
     start, end = check_horizon(start_year, end_year)
     if Masterplan.objects.filter(region=region, start_year=start, end_year=end).exists():
@@ -65,6 +74,7 @@ def create_masterplan(
             % {"region": region.name, "first": start, "last": end}
         )
     document = drafting.draft(region, start=start, end=end)
+    document["demo"] = bool(document["demo"] or demo)
     title = (title or "").strip()[:200] or _(
         "Smart city masterplan of %(region)s %(first)d–%(last)d"
     ) % {

@@ -12,6 +12,7 @@ from kotacerdas.cli import KotaCerdasCommand, add_action, fail
 from kotacerdas.events import demo as events_demo
 from kotacerdas.practices import demo as library_demo
 from kotacerdas.regions.demo import DemoLoadError, load_demo
+from kotacerdas.strategy import demo as masterplan_demo
 
 
 class Command(KotaCerdasCommand):
@@ -24,11 +25,15 @@ class Command(KotaCerdasCommand):
         load = add_action(
             actions,
             "load",
-            help=_("Load the demo network, cohorts, heads, contacts, index values and practices"),
+            help=_(
+                "Load the demo network, cohorts, heads, contacts, index values, practices, "
+                "event and masterplan"
+            ),
             description=_(
                 "Load the demo network, programme cohorts, heads of region, contacts, "
-                "indicator values for every region from 2019 to 2025 (a seeded model) and "
-                "the illustrative practices of the library. "
+                "indicator values for every region from 2019 to 2025 (a seeded model), "
+                "the illustrative practices of the library, the Kupang 2019 seminar with "
+                "demo participants, and a masterplan of Kota Kupang drafted from them. "
                 "They are illustrative, labelled as demo, and attached to regions of the "
                 "registry, which must be loaded first. Running it again adds nothing."
             ),
@@ -40,21 +45,44 @@ class Command(KotaCerdasCommand):
             self.load(quiet=options["quiet"])
 
     def load(self, *, quiet: bool) -> None:
-        try:
-            with self.progress(_("Demo"), quiet=quiet) as progress:
-                added = load_demo(actor=None, progress=progress)
-        except DemoLoadError as exc:
-            raise fail(str(exc)) from None
-        self.stdout.write(summary(added))
-        with self.progress(_("Index demo"), quiet=quiet) as progress:
-            counts = index_demo.load(progress=progress)
-        self.stdout.write(index_summary(counts))
-        with self.progress(_("Library demo"), quiet=quiet) as progress:
-            added_practices = library_demo.load(progress=progress)
-        self.stdout.write(library_summary(added_practices))
-        with self.progress(_("Events demo"), quiet=quiet) as progress:
-            added_events = events_demo.load(progress=progress)
-        self.stdout.write(events_summary(added_events))
+        load_all(self, quiet=quiet)
+
+
+def load_all(command: KotaCerdasCommand, *, quiet: bool) -> None:
+    """Load every part of the demo in order, printing one summary line per part (also
+    run by ``kotacerdas setup``)."""
+    try:
+        with command.progress(_("Demo"), quiet=quiet) as progress:
+            added = load_demo(actor=None, progress=progress)
+    except DemoLoadError as exc:
+        raise fail(str(exc)) from None
+    command.stdout.write(summary(added))
+    parts = (
+        (_("Index demo"), index_demo.load, index_summary),
+        (_("Library demo"), library_demo.load, library_summary),
+        (_("Events demo"), events_demo.load, events_summary),
+        (_("Masterplan demo"), masterplan_demo.load, masterplan_summary),
+    )
+    for label, load, say in parts:
+        with command.progress(label, quiet=quiet) as progress:
+            counts = load(progress=progress)
+        command.stdout.write(say(counts))
+
+
+def masterplan_summary(counts: dict[str, int]) -> str:
+    """The one-line summary of the masterplan demo."""
+    if not any(counts.values()):
+        return _(
+            "Masterplan demo: nothing was added (it is already loaded, or Kota Kupang is not "
+            "in the registry)."
+        )
+    return (
+        _(
+            "Masterplan demo added: %(masterplans)d masterplan(s) with %(versions)d version(s) "
+            "and %(reports)d progress report(s)."
+        )
+        % counts
+    )
 
 
 def events_summary(counts: dict[str, int]) -> str:

@@ -11,19 +11,13 @@ from django.utils.translation import gettext as _
 
 from kotacerdas.accounts.models import Role, User
 from kotacerdas.accounts.services import create_user
-from kotacerdas.assessments import demo as index_demo
 from kotacerdas.assessments.services.frameworks import load_shipped
-from kotacerdas.cli import KotaCerdasCommand, fail
-from kotacerdas.events import demo as events_demo
-from kotacerdas.practices import demo as library_demo
-from kotacerdas.regions.demo import DemoLoadError, load_demo
+from kotacerdas.cli import KotaCerdasCommand
 from kotacerdas.regions.management.commands.regions import summary as sync_summary
 from kotacerdas.regions.models import Region
 from kotacerdas.regions.services import sync_registry
 
-from .demo import events_summary, library_summary
-from .demo import index_summary as index_demo_summary
-from .demo import summary as demo_summary
+from .demo import load_all
 
 DEMO_REGION_CODE = "53.71"
 # (username, role, region code): the demo logins, sharing one generated password.
@@ -94,21 +88,7 @@ class Command(KotaCerdasCommand):
                 )
             )
             return
-        try:
-            with self.progress(_("Demo"), quiet=quiet) as progress:
-                added = load_demo(actor=None, progress=progress)
-        except DemoLoadError as exc:
-            raise fail(str(exc)) from None
-        self.stdout.write(demo_summary(added))
-        with self.progress(_("Index demo"), quiet=quiet) as progress:
-            counts = index_demo.load(progress=progress)
-        self.stdout.write(index_demo_summary(counts))
-        with self.progress(_("Library demo"), quiet=quiet) as progress:
-            added_practices = library_demo.load(progress=progress)
-        self.stdout.write(library_summary(added_practices))
-        with self.progress(_("Events demo"), quiet=quiet) as progress:
-            added_events = events_demo.load(progress=progress)
-        self.stdout.write(events_summary(added_events))
+        load_all(self, quiet=quiet)
         self.create_demo_accounts()
 
     def create_demo_accounts(self) -> None:
