@@ -573,14 +573,24 @@ ESTIMATE = {"idr": 600_000_000}
         # vouches for it.
         (
             {"cost_idr": 700_000_000},
-            [*keep(0), generated("cost_set", estimate=ESTIMATE), *keep(2)]
-            + [generated("quick_win_set"), *keep(4)],
+            [
+                *keep(0),
+                generated("cost_set", estimate=ESTIMATE),
+                *keep(2),
+                generated("quick_win_set"),
+                *keep(4),
+            ],
             45.2,
         ),
         (
             {"cost_idr": None},
-            [*keep(0), generated("cost_open", estimate=ESTIMATE), *keep(2)]
-            + [generated("quick_win_set"), *keep(4)],
+            [
+                *keep(0),
+                generated("cost_open", estimate=ESTIMATE),
+                *keep(2),
+                generated("quick_win_set"),
+                *keep(4),
+            ],
             45.2,
         ),
         # A target of the officers' replaces the change the practice achieved.
@@ -589,7 +599,11 @@ ESTIMATE = {"idr": 600_000_000}
             [*keep(0, 1), generated("target_set"), *keep(3, 4)],
             None,
         ),
-        ({"metric": "Wajib pajak daring"}, [*keep(0, 1), generated("target_open"), *keep(3, 4)], None),
+        (
+            {"metric": "Wajib pajak daring"},
+            [*keep(0, 1), generated("target_open"), *keep(3, 4)],
+            None,
+        ),
         # No longer a quick win, or one that takes three years.
         ({"quick_win": False}, keep(0, 1, 2, 4), 45.2),
         (
@@ -655,3 +669,16 @@ def test_settled_sentences_read_in_both_languages():
     assert texts.render(generated("quick_win_set"), "en") == (
         "Marked as a quick win by the region's officers."
     )
+    # Every sentence settle writes gets the parameters its template names.
+    written_by_settle = [
+        generated("cost_set", estimate=ESTIMATE),
+        generated("cost_set_plain"),
+        generated("cost_open", estimate=ESTIMATE),
+        generated("target_set"),
+        generated("target_open"),
+        generated("quick_win_set"),
+    ]
+    for text in written_by_settle:
+        for language in ("id", "en"):
+            shown = texts.render(text, language)
+            assert shown and "—" not in shown, (text, language)

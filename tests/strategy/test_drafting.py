@@ -1049,6 +1049,9 @@ def test_stated_priorities_without_index_results(english, practices, sumba):
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 # Keys that the reading or the text helpers use, not the generator.
 NOT_GENERATED = {"and", "index_none"}
+# Keys that content.settle writes when an edit makes a drafted sentence untrue (their
+# parameters are tested in test_content).
+SETTLED = {"cost_set", "cost_set_plain", "cost_open", "target_set", "target_open", "quick_win_set"}
 
 
 def placeholders(template: Any) -> set[str]:
@@ -1091,7 +1094,7 @@ def test_every_template_gets_exactly_the_parameters_it_names(
         if set(params) != placeholders(texts.TEMPLATES[key])
     }
     assert disagreeing == {}
-    assert {key for key, _params in recorded} | NOT_GENERATED == set(texts.TEMPLATES)
+    assert {key for key, _params in recorded} | NOT_GENERATED | SETTLED == set(texts.TEMPLATES)
     # And every stored text renders in both languages.
     for document in documents:
         for language in ("id", "en"):

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.strategy import services
 from kotacerdas.strategy.models import ProgressReport
-from kotacerdas.strategy.views.progress import region_scorecard_context
+from kotacerdas.strategy.presentation import region_scorecard_context
 
 from .fixtures import english, plan, practices
 from .test_progress import ENTRIES, STORED, edited

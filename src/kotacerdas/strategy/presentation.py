@@ -1,6 +1,6 @@
 """What the masterplan pages show: a version as its reading in the page's language with
 the secretariat's comments beside each section, the version list, the comparison of two
-versions, and the masterplan section of the region page.
+versions, and the masterplan and scorecard sections of the region page.
 
 Nothing here writes. Every text of a plan comes from :func:`kotacerdas.strategy.reading.
 read`, the one reading the files are drawn from too, so the page and the DOCX say the same.
@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rules
+from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from kotacerdas import charts
 from kotacerdas.core.textdiff import word_diff
 from kotacerdas.practices import taxonomy
 from kotacerdas.regions.models import Region
@@ -26,7 +28,7 @@ from kotacerdas.regions.models import Region
 from . import content as plan_content
 from . import reading, selectors
 from .forms import FUNDING_LABELS, CommentForm, ProgrammeForm
-from .models import Masterplan, PlanComment, PlanVersion
+from .models import Masterplan, PlanComment, PlanVersion, ProgressReport
 
 
 def page_language() -> str:
@@ -158,7 +160,10 @@ def _lines(section: reading.Section) -> list[str]:
 
 
 def _vision_lines(text: reading.Reading) -> list[str]:
-    return [text.vision, *(f"• {m}" for m in text.mission)]
+    lines = [text.vision, *(f"• {m}" for m in text.mission)]
+    if text.vision_note:
+        lines.append(_("Officers' note: %(note)s") % {"note": text.vision_note})
+    return lines
 
 
 def section_diffs(old: reading.Reading, new: reading.Reading) -> list[SectionDiff]:
@@ -283,3 +288,66 @@ def diff_context(plan: Masterplan, old: PlanVersion, new: PlanVersion) -> dict[s
         "totals": total_changes(old.content, new.content),
         "versions": list(selectors.versions_of(plan).defer("content")),
     }
+
+
+# --- the scorecard on the region page -------------------------------------------------------
+
+
+def score_text(value: float) -> str:
+    """A score as the scorecard charts print it: one decimal in the page's language."""
+    return str(floatformat(value, 1))
+
+
+def demo_title(text: str, is_demo: bool) -> str:
+    """A chart's title or description, saying "(demo)" when it shows demo content."""
+    return _("%(title)s (demo)") % {"title": text} if is_demo else text
+
+
+@dataclass(frozen=True)
+class PlanScores:
+    plan: Masterplan
+    reports: list[ProgressReport]
+    may_view: bool
+
+
+def region_scorecard_context(region: Any, user: Any) -> dict[str, Any]:
+    """The totals of the progress reports the region *submitted*, by plan and year, with
+    a small trend chart; drafts are never shown. One query."""
+    reports = selectors.submitted_reports_for(region)
+    groups: dict[int, PlanScores] = {}
+    for item in reports:
+        plan = item.masterplan
+        if plan.pk not in groups:
+            groups[plan.pk] = PlanScores(
+                plan=plan,
+                reports=[],
+                may_view=bool(user) and rules.has_perm("strategy.view_masterplan", user, plan),
+            )
+        groups[plan.pk].reports.append(item)
+    plans = list(groups.values())
+    if not plans:
+        return {"region": region, "plans": []}
+    demo = any(p.plan.is_demo for p in plans) or any(r.is_demo for r in reports)
+    title = _("Masterplan scorecard of %(region)s") % {"region": region.name}
+    desc = _(
+        "Line chart of the total score (0–100) of each submitted yearly progress report on "
+        "the region's masterplans, by year."
+    )
+    title, desc = demo_title(title, demo), demo_title(desc, demo)
+    lines = [
+        (f"{p.plan.start_year}–{p.plan.end_year}", [(r.year, r.score) for r in p.reports])
+        for p in plans
+    ]
+    chart = charts.trend(
+        lines[0][1],
+        title=title,
+        desc=desc,
+        y_label=_("Total score"),
+        series_label=lines[0][0],
+        extra=lines[1:],
+        fmt=score_text,
+        width=560,
+        height=200,
+        id_prefix="masterplan-scorecard",
+    )
+    return {"region": region, "plans": plans, "chart": chart, "demo": demo}

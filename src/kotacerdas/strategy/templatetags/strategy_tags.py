@@ -12,7 +12,6 @@ from typing import Any
 from django import template
 
 from .. import presentation
-from ..views.progress import region_scorecard_context
 
 register = template.Library()
 
@@ -28,4 +27,4 @@ def masterplan_scorecard(context: template.Context, region: Any) -> dict[str, An
     """``{% masterplan_scorecard region %}``: the totals of the progress reports ``region``
     submitted on its masterplans, by year, for everyone (drafts are never shown)."""
     request = context.get("request")
-    return region_scorecard_context(region, getattr(request, "user", None))
+    return presentation.region_scorecard_context(region, getattr(request, "user", None))

@@ -9,8 +9,8 @@ officers (``strategy.view_masterplan``); who may report: the region's officers
 (``strategy.report_progress``). A submitted report is final and shown read-only.
 
 The region page shows, for everyone, the totals of the reports a region has *submitted*
-(:func:`region_scorecard_context`): a region's reported progress is public
-accountability, while a draft is work in progress and never shown there.
+(:func:`kotacerdas.strategy.presentation.region_scorecard_context`): a region's reported
+progress is public accountability, while a draft is work in progress and never shown there.
 """
 
 from __future__ import annotations
@@ -25,14 +25,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import floatformat
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kotacerdas import charts
 
-from .. import scoring, selectors, services
+from .. import presentation, scoring, selectors, services
 from ..models import Masterplan, ProgressReport
 from ..services.progress import OUTPUT_CHOICES, STATUS_CHOICES
 
@@ -51,14 +50,6 @@ def _plan(request: HttpRequest, pk: int) -> Masterplan:
         raise Http404(_("There is no such masterplan."))
     _require(request, VIEW, plan)
     return plan
-
-
-def _fmt(value: float) -> str:
-    return str(floatformat(value, 1))
-
-
-def _demo(text: str, is_demo: bool) -> str:
-    return _("%(title)s (demo)") % {"title": text} if is_demo else text
 
 
 def _card(report: ProgressReport | None) -> scoring.ScoreCard | None:
@@ -89,7 +80,7 @@ def _trend_chart(plan: Masterplan, rows: list[YearRow]) -> str:
         "Line chart of the total score (0–100) of the yearly progress reports on the "
         "masterplan, %(first)s–%(last)s; submitted reports as the main line, drafts apart."
     ) % {"first": plan.start_year, "last": plan.end_year}
-    title, desc = _demo(title, demo), _demo(desc, demo)
+    title, desc = presentation.demo_title(title, demo), presentation.demo_title(desc, demo)
     return charts.trend(
         submitted,
         title=title,
@@ -97,7 +88,7 @@ def _trend_chart(plan: Masterplan, rows: list[YearRow]) -> str:
         y_label=_("Total score"),
         series_label=_("Submitted"),
         extra=[(_("Draft"), drafts)],
-        fmt=_fmt,
+        fmt=presentation.score_text,
         id_prefix="progress-trend",
     )
 
@@ -306,54 +297,6 @@ def report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 # --- the region page ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlanScores:
-    plan: Masterplan
-    reports: list[ProgressReport]
-    may_view: bool
-
-
-def region_scorecard_context(region: Any, user: Any) -> dict[str, Any]:
-    """The totals of the progress reports the region *submitted*, by plan and year, with
-    a small trend chart; drafts are never shown. One query."""
-    reports = selectors.submitted_reports_for(region)
-    groups: dict[int, PlanScores] = {}
-    for item in reports:
-        plan = item.masterplan
-        if plan.pk not in groups:
-            groups[plan.pk] = PlanScores(
-                plan=plan, reports=[], may_view=bool(user) and rules.has_perm(VIEW, user, plan)
-            )
-        groups[plan.pk].reports.append(item)
-    plans = list(groups.values())
-    if not plans:
-        return {"region": region, "plans": []}
-    demo = any(p.plan.is_demo for p in plans) or any(r.is_demo for r in reports)
-    title = _("Masterplan scorecard of %(region)s") % {"region": region.name}
-    desc = _(
-        "Line chart of the total score (0–100) of each submitted yearly progress report on "
-        "the region's masterplans, by year."
-    )
-    title, desc = _demo(title, demo), _demo(desc, demo)
-    lines = [
-        (f"{p.plan.start_year}–{p.plan.end_year}", [(r.year, r.score) for r in p.reports])
-        for p in plans
-    ]
-    chart = charts.trend(
-        lines[0][1],
-        title=title,
-        desc=desc,
-        y_label=_("Total score"),
-        series_label=lines[0][0],
-        extra=lines[1:],
-        fmt=_fmt,
-        width=560,
-        height=200,
-        id_prefix="masterplan-scorecard",
-    )
-    return {"region": region, "plans": plans, "chart": chart, "demo": demo}
 
 
 urlpatterns = [
