@@ -345,6 +345,7 @@ def _reading_body(read: reading.Reading) -> dict[str, Any]:
         "demo": read.demo,
         "vision": read.vision,
         "mission": read.mission,
+        "vision_note": read.vision_note,
         "sections": [section(s) for s in read.sections],
     }
 
@@ -387,6 +388,17 @@ def test_get_version_with_its_reading_in_a_language(api, bearer, officer, plan, 
         ]
     else:
         assert budget["total"][-1] == "Rp 2.120.000.000"
+
+
+def test_the_reading_carries_the_officers_note_on_the_vision(api, bearer, officer, plan):
+    document = edited(plan, notes={"vision": {"text": "Disepakati dalam musrenbang 2025."}})
+    services.save_version(actor=officer, masterplan=plan, content=document)
+
+    response = api.get(f"{BASE}/{plan.pk}/versions/2", {"lang": "en"}, headers=bearer(officer))
+
+    assert response.json()["reading"]["vision_note"] == "Disepakati dalam musrenbang 2025."
+    first = api.get(f"{BASE}/{plan.pk}/versions/1", {"lang": "en"}, headers=bearer(officer))
+    assert first.json()["reading"]["vision_note"] == ""
 
 
 def test_get_version_in_an_unknown_language(api, bearer, officer, plan):

@@ -176,6 +176,7 @@ def _version_out(
             "demo": read.demo,
             "vision": read.vision,
             "mission": read.mission,
+            "vision_note": read.vision_note,
             "sections": [_reading(section) for section in read.sections],
         }
     return body

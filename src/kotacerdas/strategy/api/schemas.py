@@ -110,6 +110,9 @@ class ReadingOut(Schema):
     demo: bool
     vision: str
     mission: list[str]
+    vision_note: str = Field(
+        ..., description="The officers' note on the vision and mission; empty when none."
+    )
     sections: list[ReadingSectionOut]
 
 
