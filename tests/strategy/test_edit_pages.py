@@ -163,6 +163,7 @@ def test_an_edit_of_every_kind_saves_exactly_the_next_version(plan, officer, v1,
             [mission[0], "Make Kupang known for its bay and its music.", "Open the city's data."]
         ),
         note_strategies="The council agreed these programmes on 3 March.",
+        note_vision="Agreed at the 2025 musrenbang.",
         change_note="Our own vision; data first.",
         # the first programme: later, dearer, another agency, a target of our own
         programmes__0__start_year="2027",
@@ -201,7 +202,10 @@ def test_an_edit_of_every_kind_saves_exactly_the_next_version(plan, officer, v1,
         {"text": "Make Kupang known for its bay and its music."},
         {"text": "Open the city's data."},
     ]
-    expected["notes"] = {"strategies": {"text": "The council agreed these programmes on 3 March."}}
+    expected["notes"] = {
+        "strategies": {"text": "The council agreed these programmes on 3 March."},
+        "vision": {"text": "Agreed at the 2025 musrenbang."},
+    }
     changed_first = copy.deepcopy(first) | {
         "start_year": 2027,
         "cost_idr": 2_000_000_000,
@@ -268,6 +272,8 @@ def test_an_edit_of_every_kind_saves_exactly_the_next_version(plan, officer, v1,
     note = page.xpath("//*[@data-testid='note-strategies']")[0]
     assert text_of(note.xpath("./strong")[0]) == "Officers' note"
     assert text_of(note.xpath("./p")[0]) == "The council agreed these programmes on 3 March."
+    vision_note = page.xpath("//*[@data-testid='note-vision']/p")
+    assert [text_of(p) for p in vision_note] == ["Agreed at the 2025 musrenbang."]
     # The comparison names the move of the first programme to the end.
     page = html(client.get(f"/masterplans/{plan.pk}/diff/1/2/"))
     changes = page.xpath(f"//*[@data-testid='programme-changes']//tr[@data-id='{first['id']}']//li")

@@ -36,7 +36,7 @@ from .content import FUNDING, MAX_PROGRAMMES, MAX_TEXT, MAX_TITLE, Problem
 from .texts import render
 
 LANGUAGES = (("id", "Bahasa Indonesia"), ("en", "English"))
-NOTE_SECTIONS = tuple(s for s in plan_content.SECTIONS if s != "vision")
+NOTE_SECTIONS = plan_content.SECTIONS
 BLANK = [("", "—")]
 WHOLE = {"inputmode": "numeric", "autocomplete": "off"}
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
