@@ -331,6 +331,30 @@ def confirmed_count(event: Event) -> int:
     return Registration.objects.filter(delegation__event=event, status=Status.CONFIRMED).count()
 
 
+@dataclass(frozen=True)
+class Arrivals:
+    arrived: int
+    confirmed: int
+
+
+def arrivals(event: Event, session: Session | None) -> Arrivals:
+    """Check-ins at the event (``session`` None) or at one session, against the confirmed
+    participants: the check-in desk's running count."""
+    # session=None is the arrival at the event itself (IS NULL).
+    arrived = CheckIn.objects.filter(registration__delegation__event=event, session=session)
+    return Arrivals(arrived=arrived.count(), confirmed=confirmed_count(event))
+
+
+def desk_checkins(event: Event, user: Any, place: str, *, limit: int) -> list[CheckIn]:
+    """The last check-ins at a desk: by the desk's name, or without one, the user's own."""
+    desk = Q(place=place) if place else Q(place="", by=user)
+    return list(
+        CheckIn.objects.filter(desk, registration__delegation__event=event)
+        .select_related("registration__delegation__region", "session")
+        .order_by("-at", "-pk")[:limit]
+    )
+
+
 def delegation_of(event: Event, region: Region) -> Delegation | None:
     return Delegation.objects.filter(event=event, region=region).select_related("region").first()
 

@@ -19,7 +19,6 @@ import rules
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -94,12 +93,6 @@ class Outcome:
         return role
 
 
-@dataclass(frozen=True)
-class Figures:
-    arrived: int
-    confirmed: int
-
-
 def _zone_label(event: Event) -> str:
     zone = event.zone
     return TIMEZONE_ABBREVIATIONS.get(zone.key) or timezone.now().astimezone(zone).tzname() or ""
@@ -137,25 +130,6 @@ def _outcome(request: HttpRequest, event: Event, result: Any, place: str) -> Out
         message = _("Checked in at %(time)s.") % {"time": _local_time(event, checkin.at)}
         return Outcome("success", message, registration, checkin)
     return Outcome("already", _already(event, checkin), registration, checkin)
-
-
-def _figures(event: Event, session: Session | None) -> Figures:
-    confirmed = Registration.objects.filter(
-        delegation__event=event, status=Registration.Status.CONFIRMED
-    ).count()
-    # session=None is the arrival at the event itself (IS NULL).
-    arrived = CheckIn.objects.filter(registration__delegation__event=event, session=session)
-    return Figures(arrived=arrived.count(), confirmed=confirmed)
-
-
-def _recent(event: Event, user: Any, place: str) -> list[CheckIn]:
-    """The last check-ins at this desk (by its name; without one, the user's own)."""
-    desk = Q(place=place) if place else Q(place="", by=user)
-    return list(
-        CheckIn.objects.filter(desk, registration__delegation__event=event)
-        .select_related("registration__delegation__region", "session")
-        .order_by("-at", "-pk")[:RECENT]
-    )
 
 
 def _event_for_desk(request: HttpRequest, slug: str) -> Event:
@@ -200,7 +174,7 @@ def checkin(request: HttpRequest, slug: str) -> HttpResponse:
         form = CheckInForm(event, initial={"place": place})
     recent = [
         (item, _local_time(event, item.at, with_date=_other_day(event, item.at)))
-        for item in _recent(event, request.user, place)
+        for item in selectors.desk_checkins(event, request.user, place, limit=RECENT)
     ]
     context = {
         "event": event,
@@ -208,7 +182,7 @@ def checkin(request: HttpRequest, slug: str) -> HttpResponse:
         "outcome": outcome,
         "session": session,
         "place": place,
-        "figures": _figures(event, session),
+        "figures": selectors.arrivals(event, session),
         "recent": recent,
     }
     return render(request, "events/checkin/desk.html", context)
