@@ -13,9 +13,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import P, PathEx, Query, Router, Status
-from ninja.errors import AuthenticationError
 
-from kotacerdas.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY
+from kotacerdas.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY, signed_in
 from kotacerdas.api.schemas import MAX_ID, Error, PageParams, paginate
 from kotacerdas.core.services import require_rule
 from kotacerdas.regions.api import region_from_body, region_from_path
@@ -78,14 +77,6 @@ def _event(slug: str, viewer: Any = None) -> Event:
     if event is None:
         raise Http404(_("No event has the short name “%(slug)s”.") % {"slug": slug})
     return event
-
-
-def _signed_in(request: HttpRequest) -> Any:
-    """The user of a read that needs a token: without one, the API's 401."""
-    user = request.auth
-    if not user.is_authenticated:
-        raise AuthenticationError()
-    return user
 
 
 def _registration(event: Event, pk: int) -> Registration:
@@ -334,7 +325,7 @@ def open_event_delegation(request: HttpRequest, payload: EventDelegationIn, slug
 def list_delegation_registrations(
     request: HttpRequest, page: Query[PageParams], slug: Slug, code: RegionCode
 ) -> dict[str, Any]:
-    user = _signed_in(request)
+    user = signed_in(request)
     event = _event(slug, user)
     region = region_from_path(code)
     delegation = selectors.delegation_of(event, region)
@@ -546,7 +537,7 @@ def check_in_participant(request: HttpRequest, payload: EventCheckInIn, slug: Sl
     ),
 )
 def get_event_attendance(request: HttpRequest, slug: Slug) -> dict[str, Any]:
-    user = _signed_in(request)
+    user = signed_in(request)
     event = _event(slug, user)
     require_rule(user, "events.manage_event", event)
     figures = selectors.dashboard(event)

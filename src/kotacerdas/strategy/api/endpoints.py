@@ -14,9 +14,8 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import P, PathEx, Query, Router, Status
-from ninja.errors import AuthenticationError
 
-from kotacerdas.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY
+from kotacerdas.api.auth import OPTIONAL_AUTH, OPTIONAL_SECURITY, signed_in
 from kotacerdas.api.schemas import MAX_ID, PageParams, paginate
 from kotacerdas.regions.api import region_from_body, region_from_path
 
@@ -56,18 +55,10 @@ _PATH_INDEX = re.compile(r"\[(\d+)\]")
 # --- lookups -------------------------------------------------------------------------------
 
 
-def _signed_in(request: HttpRequest) -> Any:
-    """The user of a read that needs a token: without one, the API's 401."""
-    user = request.auth
-    if not user.is_authenticated:
-        raise AuthenticationError()
-    return user
-
-
 def _plan(request: HttpRequest, plan_id: int, perm: str = "strategy.view_masterplan") -> Masterplan:
     """The masterplan, if the caller may ``perm`` it: a 404 when there is none, a 403 for
     someone who may not."""
-    user = _signed_in(request)
+    user = signed_in(request)
     plan = selectors.plan_by_pk(plan_id)
     if plan is None:
         raise Http404(_("No masterplan has the id %(id)s.") % {"id": plan_id})
@@ -252,7 +243,7 @@ def _reading(section: reading.Section) -> dict[str, Any]:
 def list_masterplans(
     request: HttpRequest, filters: Query[MasterplanFiltersIn], page: Query[PageParams]
 ) -> dict[str, Any]:
-    user = _signed_in(request)
+    user = signed_in(request)
     plans = selectors.visible_plans(user)
     if filters.region:
         plans = plans.filter(region=region_from_path(filters.region, "region"))
