@@ -310,6 +310,16 @@ REQUIRED = "This field is required."
         pytest.param({"capacity": "lima"}, {"capacity": ["Enter a whole number."]}, id="cap-text"),
         pytest.param({"capacity": 2.5}, {"capacity": ["Enter a whole number."]}, id="cap-float"),
         pytest.param(
+            {"capacity": "9" * 20},
+            {"capacity": ["The capacity is at most 2147483647."]},
+            id="cap-beyond-the-column",
+        ),
+        pytest.param(
+            {"starts_at": dt.datetime(1, 1, 1, 0, 0, tzinfo=WITA)},
+            {"starts_at": ["Enter a date from 1900 to 2200."]},
+            id="starts-in-year-1",
+        ),
+        pytest.param(
             {"status": "cancelled"}, {"status": ["Choose one of the statuses."]}, id="status-bad"
         ),
         pytest.param(

@@ -191,6 +191,10 @@ def test_a_quota_is_set_changed_and_removed_and_waiting_participants_move_up(
             {"region": "53.71", "role": "", "limit": "-1"},
             {"limit": ["Ensure this value is greater than or equal to 0."]},
         ),
+        (
+            {"region": "53.71", "role": "", "limit": "9" * 20},
+            {"limit": ["Ensure this value is less than or equal to 2147483647."]},
+        ),
     ],
 )
 def test_a_bad_quota_is_refused_with_the_field_and_changes_nothing(

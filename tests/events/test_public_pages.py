@@ -334,6 +334,13 @@ def test_list_shows_drafts_to_the_secretariat_only(request, events):
         # A draft is no status the public can ask for, and a year without events no year.
         ("?status=draft", ["rapat-segera", "seminar-depan"], ["lokakarya-2023", "seminar-2019"]),
         ("?year=1999", ["rapat-segera", "seminar-depan"], ["lokakarya-2023", "seminar-2019"]),
+        # Not a year at all: a superscript digit, a number too long to convert.
+        ("?year=²", ["rapat-segera", "seminar-depan"], ["lokakarya-2023", "seminar-2019"]),
+        (
+            "?year=" + "9" * 5000,
+            ["rapat-segera", "seminar-depan"],
+            ["lokakarya-2023", "seminar-2019"],
+        ),
     ],
 )
 def test_list_filters_by_year_and_status(events, query, upcoming, past):

@@ -693,6 +693,7 @@ def test_set_quota_raised_then_removed_promotes_in_order(
         (None, "", 5, ["A quota is for a region, a role, or both."]),
         (None, "mayor", 5, ["Choose one of the roles."]),
         ("kupang", "", -1, ["A limit cannot be negative."]),
+        ("kupang", "", 2**31, ["A limit is at most 2147483647."]),
     ],
 )
 def test_set_quota_invalid_refused(request, event, secretariat, region, role, limit, messages):

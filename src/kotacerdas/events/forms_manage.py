@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.models import Region
 
-from .models import ParticipantRole
+from .models import LARGEST_COUNT, ParticipantRole
 
 
 def show_problems(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -75,6 +75,7 @@ class QuotaForm(forms.Form):
     limit = forms.IntegerField(
         label=_("Limit"),
         min_value=0,
+        max_value=LARGEST_COUNT,
         required=False,
         help_text=_("Leave empty to remove the quota."),
     )

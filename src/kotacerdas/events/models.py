@@ -20,6 +20,11 @@ from django.utils.translation import pgettext_lazy
 from kotacerdas.core.models import Provenance
 from kotacerdas.regions.models import Region
 
+# The largest capacity or quota limit: a PositiveIntegerField holds no more on any database.
+LARGEST_COUNT = 2**31 - 1
+# Event and session times lie within these years (Python cannot move year 1 between zones).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
 
 class ParticipantRole(models.TextChoices):
     HEAD = "head", _("head of region")

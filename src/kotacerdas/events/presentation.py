@@ -90,7 +90,8 @@ def list_context(user: Any, *, year: str = "", status: str = "") -> dict[str, An
     if user.has_perm("events.manage_event"):
         statuses = list(Status.choices)
     years = sorted({in_host_zone(e, e.starts_at).year for e in events}, reverse=True)
-    chosen_year = int(year) if year.isdigit() and int(year) in years else None
+    # Compared as text: "²" is a digit to str.isdigit but no number to int().
+    chosen_year = next((y for y in years if str(y) == year), None)
     chosen_status = status if status in dict(statuses) else ""
     rows = [
         _row(e)

@@ -16,6 +16,8 @@ from pydantic import ConfigDict
 from kotacerdas.api.schemas import MAX_ID, Page, Text
 from kotacerdas.regions.api import RegionRef
 
+from ..models import FIRST_YEAR, LARGEST_COUNT, LAST_YEAR
+
 # The choices of the models, spelled out so that the OpenAPI schema lists them;
 # tests/api/test_events_api.py checks that they stay equal to the models' choices.
 EventStatus = Literal["draft", "open", "closed", "held"]
@@ -38,7 +40,7 @@ CertificateStatus = Literal["valid", "revoked"]
 
 CODE_DESCRIPTION = "Kemendagri code of a kabupaten/kota, dotted (53.71) or digits (5371)."
 # Quota limits are PositiveIntegerField: larger ones are a 422, not a database error.
-MAX_LIMIT = 2**31 - 1
+MAX_LIMIT = LARGEST_COUNT
 
 
 # --- output schemas ------------------------------------------------------------------------
@@ -283,7 +285,10 @@ class EventFiltersIn(Schema):
     status: PublicEventStatus | None = Field(None, description="open, closed or held.")
     region: str | None = Field(None, description=f"The host region: {CODE_DESCRIPTION}")
     year: int | None = Field(
-        None, ge=1900, le=2200, description="The year the event starts, in the host's zone."
+        None,
+        ge=FIRST_YEAR,
+        le=LAST_YEAR,
+        description="The year the event starts, in the host's zone.",
     )
 
 

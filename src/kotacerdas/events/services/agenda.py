@@ -32,7 +32,16 @@ from kotacerdas.practices.models import Practice
 from kotacerdas.regions.codes import normalise_region_code
 from kotacerdas.regions.models import Region
 
-from ..models import CheckIn, Event, Registration, Session, Speaker
+from ..models import (
+    FIRST_YEAR,
+    LARGEST_COUNT,
+    LAST_YEAR,
+    CheckIn,
+    Event,
+    Registration,
+    Session,
+    Speaker,
+)
 from .registration import locked_event, promote_waiting
 
 EventStatus = Event.Status
@@ -118,6 +127,14 @@ def _moment(errors: Errors, field: str, value: Any, required: bool) -> dt.dateti
         return None
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
         _add(errors, field, _("Enter a date and time with its time zone."))
+        return None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        _add(
+            errors,
+            field,
+            _("Enter a date from %(first)d to %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
         return None
     return value.astimezone(dt.UTC)
 
@@ -265,6 +282,8 @@ def _check_event(data: dict[str, Any], event: Event | None) -> dict[str, Any]:
     capacity = _whole(errors, "capacity", merged.get("capacity"))
     if capacity is not None and capacity < 1:
         _add(errors, "capacity", _("The capacity is at least 1."))
+    elif capacity is not None and capacity > LARGEST_COUNT:
+        _add(errors, "capacity", _("The capacity is at most %(n)d.") % {"n": LARGEST_COUNT})
     elif capacity is not None and event is not None and capacity < event.capacity:
         confirmed = _confirmed(event)
         if capacity < confirmed:

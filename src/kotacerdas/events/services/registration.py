@@ -27,7 +27,7 @@ from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.models import Region
 
 from .. import notifications
-from ..models import Delegation, Event, ParticipantRole, Quota, Registration
+from ..models import LARGEST_COUNT, Delegation, Event, ParticipantRole, Quota, Registration
 
 Status = Registration.Status
 # Readable when typed at a check-in desk: no 0/O, 1/I/L.
@@ -313,6 +313,10 @@ def set_quota(
             return None
         if limit < 0:
             raise ValidationError({"limit": [_("A limit cannot be negative.")]})
+        if limit > LARGEST_COUNT:
+            raise ValidationError(
+                {"limit": [_("A limit is at most %(n)d.") % {"n": LARGEST_COUNT}]}
+            )
         before = existing.limit if existing else None
         quota = existing or Quota(event=event, region=region, role=role)
         quota.limit = limit
