@@ -657,14 +657,17 @@ def test_approval_confirms_a_pending_registration_once(
 def test_quotas_are_public_with_their_use(api, event, kupang_delegation, sumba):
     services.set_quota(actor=None, event=event, region=None, role="camat", limit=2)
     services.set_quota(actor=None, event=event, region=sumba, role="", limit=3)
+    services.set_quota(actor=None, event=event, region=None, role="head", limit=1)
     register(kupang_delegation, "Camat Alak", "camat")
     register(kupang_delegation, "Camat Oebobo", "camat")
 
     response = api.get(f"{BASE}/quotas")
 
     assert response.json() == {
-        "count": 2,
+        "count": 3,
         "items": [
+            # Roles in their listed order (head of region before camat), as on the desk.
+            {"region": None, "role": "head", "limit": 1, "used": 0, "left": 1, "full": False},
             {"region": None, "role": "camat", "limit": 2, "used": 2, "left": 0, "full": True},
             {"region": SUMBA, "role": None, "limit": 3, "used": 0, "left": 3, "full": False},
         ],

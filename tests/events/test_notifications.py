@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 from pypdf import PdfReader
 
+from kotacerdas.core.mail import silenced
 from kotacerdas.events import notifications, services
 from kotacerdas.events.documents import grouped_code
 from kotacerdas.events.models import Registration
@@ -140,7 +141,7 @@ def test_no_mail_when_the_transaction_rolls_back(english_mail, kupang_delegation
 
 
 def test_no_mail_while_silenced(english_mail, kupang_delegation, commit):
-    with notifications.silenced():
+    with silenced():
         commit(lambda: register(kupang_delegation, "Ina Ndoen", email="ina@example.org"))
     assert sent() == []
     # Outside the block mail flows again.

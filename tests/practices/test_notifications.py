@@ -8,6 +8,7 @@ from django.core import mail
 from django.db import transaction
 
 from kotacerdas.accounts.models import Role
+from kotacerdas.core.mail import silenced
 from kotacerdas.practices import notifications, services
 from kotacerdas.practices.content import ContentInvalid
 
@@ -162,7 +163,7 @@ def test_silenced_sends_nothing_and_ends_with_its_block(
 ):
     first = make_practice(officer, kupang)
     second = make_practice(officer, kupang)
-    with notifications.silenced():
+    with silenced():
         commit(lambda: services.submit_version(actor=officer, version=first.versions.get()))
     assert mail.outbox == []
     commit(lambda: services.submit_version(actor=officer, version=second.versions.get()))
@@ -176,7 +177,7 @@ def test_silenced_decides_when_the_mail_is_queued(
     practice = make_practice(officer, kupang)
     with django_capture_on_commit_callbacks() as callbacks:
         services.submit_version(actor=officer, version=practice.versions.get())
-    with notifications.silenced():
+    with silenced():
         for callback in callbacks:
             callback()
     assert [m.to for m in mail.outbox] == [["secretariat@example.org"]]
@@ -184,7 +185,7 @@ def test_silenced_decides_when_the_mail_is_queued(
 
 def test_silenced_ends_when_its_block_raises(officer, secretariat, kupang, commit):
     practice = make_practice(officer, kupang)
-    with pytest.raises(KeyError), notifications.silenced():
+    with pytest.raises(KeyError), silenced():
         raise KeyError
     commit(lambda: services.submit_version(actor=officer, version=practice.versions.get()))
     assert [m.to for m in mail.outbox] == [["secretariat@example.org"]]

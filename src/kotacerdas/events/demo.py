@@ -32,13 +32,13 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from kotacerdas.core import audit
+from kotacerdas.core import audit, mail
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.practices.models import Practice
 from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.models import Region
 
-from . import notifications, services
+from . import services
 from .models import Certificate, CheckIn, Delegation, Event, Registration, Session, Speaker
 
 DEMO_FILE = "data/kupang-2019.yaml"
@@ -245,7 +245,7 @@ def load(*, progress: Callable[[int, int], None] | None = None) -> dict[str, int
         if progress:
             progress(done, total)
 
-    with notifications.silenced(), transaction.atomic():
+    with mail.silenced(), transaction.atomic():
         event = Event.objects.create(
             slug=spec["slug"],
             name=spec["name"],

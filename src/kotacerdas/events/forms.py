@@ -118,19 +118,6 @@ def _moment(label: Any, zone: zoneinfo.ZoneInfo, region: Region | None) -> Local
     )
 
 
-class ServiceErrors:
-    """Puts the problems a service reports (keyed by field) next to the fields."""
-
-    def attach(self: Any, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            for message in error.messages:
-                self.add_error(None, message)
-            return
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                self.add_error(field if field in self.fields else None, message)
-
-
 # --- choosing the host region of a new event -----------------------------------------------
 
 
@@ -160,7 +147,7 @@ class HostRegionForm(forms.Form):
 # --- the event -----------------------------------------------------------------------------
 
 
-class EventForm(ServiceErrors, forms.Form):
+class EventForm(forms.Form):
     """An event's fields; times in the zone of ``region`` (the host the page was made for)."""
 
     def __init__(
@@ -281,7 +268,7 @@ class PracticeRefsField(forms.Field):
         return refs
 
 
-class SessionForm(ServiceErrors, forms.Form):
+class SessionForm(forms.Form):
     """A session's fields; times in the event's zone."""
 
     def __init__(

@@ -16,18 +16,6 @@ from kotacerdas.regions.models import Region
 from .models import LARGEST_COUNT, ParticipantRole
 
 
-def show_problems(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: per field where the form has the field,
-    above the form otherwise."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 class ParticipantForm(forms.Form):
     """One participant of a region's delegation."""
 

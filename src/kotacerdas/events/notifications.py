@@ -2,11 +2,11 @@
 short note when it waits — on the waiting list, or for the secretariat's approval.
 
 Mail is sent after the transaction commits, so a rolled-back registration sends nothing;
-nothing is sent inside :func:`silenced` (loading the demo) or to a participant without an
-address. When it is delivered the registration is read again, and a message whose status
-no longer holds is dropped: a participant registered onto the waiting list and promoted in
-the same transaction gets the ticket only. The text is rendered in the platform's default
-language (Indonesian).
+nothing is sent inside :func:`kotacerdas.core.mail.silenced` (loading the demo) or to a
+participant without an address. When it is delivered the registration is read again, and
+a message whose status no longer holds is dropped: a participant registered onto the
+waiting list and promoted in the same transaction gets the ticket only. The text is
+rendered in the platform's default language (Indonesian).
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ TEMPLATES = {
     Status.WAITLISTED: "events/email/waitlisted.txt",
     Status.PENDING: "events/email/pending.txt",
 }
-
-silenced = mail.silenced  # loading demo content sends nothing
 
 
 def notify_participant(registration: Registration) -> None:

@@ -21,11 +21,11 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from kotacerdas.core import audit
+from kotacerdas.core import audit, mail
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.regions.models import Region
 
-from . import notifications, services
+from . import services
 from .content import ContentInvalid, parse_record
 from .models import Answer, Practice, Question
 
@@ -66,7 +66,7 @@ def load(*, progress: Callable[[int, int], None] | None = None) -> dict[str, int
     existing = set(Practice.objects.values_list("slug", flat=True))
     counts = {"practices": 0, "replications": 0, "questions": 0}
     added: dict[str, Practice] = {}
-    with notifications.silenced(), transaction.atomic():
+    with mail.silenced(), transaction.atomic():
         for number, item in enumerate(items, start=1):
             if progress:
                 progress(number, len(items))

@@ -21,8 +21,6 @@ from django.utils import translation
 
 from kotacerdas.core import mail
 
-silenced = mail.silenced  # loading demo content sends nothing
-
 
 def _addresses(users: Iterable[Any]) -> list[str]:
     return sorted({u.email for u in users if u is not None and u.is_active and u.email})

@@ -179,14 +179,9 @@ def _participants(event: Event, pks: Iterable[int]) -> list[Registration]:
     return [rows[pk] for pk in order]
 
 
-def _quota_order(use: selectors.QuotaUse) -> tuple[bool, str, str, int]:
-    region = use.quota.region
-    return (region is not None, region.name if region else "", use.quota.role, use.quota.pk)
-
-
 def _quotas(event: Event) -> list[dict[str, Any]]:
-    """The event's quotas: those for every region first, then by region name and role
-    (ordered here because SQLite and PostgreSQL sort a null region differently)."""
+    """The event's quotas in the desk's order: those for every region first, then by region
+    name, roles in their listed order."""
     return [
         {
             "region": use.quota.region,
@@ -196,7 +191,7 @@ def _quotas(event: Event) -> list[dict[str, Any]]:
             "left": use.left,
             "full": use.full,
         }
-        for use in sorted(selectors.quota_usage(event), key=_quota_order)
+        for use in selectors.quota_usage(event)
     ]
 
 

@@ -32,13 +32,13 @@ from kotacerdas.practices.models import Practice
 from kotacerdas.regions.codes import normalise_region_code
 from kotacerdas.regions.models import Region
 
+from .. import selectors
 from ..models import (
     FIRST_YEAR,
     LARGEST_COUNT,
     LAST_YEAR,
     CheckIn,
     Event,
-    Registration,
     Session,
     Speaker,
 )
@@ -239,12 +239,6 @@ def _current_values(event: Event | None) -> dict[str, Any]:
     return {name: getattr(event, name) for name in EVENT_FIELDS}
 
 
-def _confirmed(event: Event) -> int:
-    return Registration.objects.filter(
-        delegation__event=event, status=Registration.Status.CONFIRMED
-    ).count()
-
-
 def _check_event(data: dict[str, Any], event: Event | None) -> dict[str, Any]:
     """The event's values after ``data`` (only the keys it has change on an update),
     checked together. Call it under the event's lock when updating."""
@@ -285,7 +279,7 @@ def _check_event(data: dict[str, Any], event: Event | None) -> dict[str, Any]:
     elif capacity is not None and capacity > LARGEST_COUNT:
         _add(errors, "capacity", _("The capacity is at most %(n)d.") % {"n": LARGEST_COUNT})
     elif capacity is not None and event is not None and capacity < event.capacity:
-        confirmed = _confirmed(event)
+        confirmed = selectors.confirmed_count(event)
         if capacity < confirmed:
             _add(
                 errors,

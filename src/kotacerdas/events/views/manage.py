@@ -28,9 +28,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.models import Region
+from kotacerdas.web.forms import attach_errors
 
 from .. import documents, selectors, services
-from ..forms_manage import InviteForm, ParticipantForm, QuotaForm, RevokeForm, show_problems
+from ..forms_manage import InviteForm, ParticipantForm, QuotaForm, RevokeForm
 from ..models import Delegation, Event, Registration
 from ..services.registration import place_for, registration_open
 
@@ -141,7 +142,7 @@ def delegation(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                         actor=request.user, delegation=target, data=form.cleaned_data
                     )
             except ValidationError as exc:
-                show_problems(form, exc)
+                attach_errors(form, exc)
             else:
                 _announce(request, event, registration)
                 return redirect(_delegation_url(event, region))
@@ -267,7 +268,7 @@ def quota(request: HttpRequest, slug: str) -> HttpResponse:
                 limit=data["limit"],
             )
         except ValidationError as exc:
-            show_problems(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The quota is saved."))
             return redirect(_desk_url(event) + "#quotas")
@@ -337,7 +338,7 @@ def revoke(request: HttpRequest, slug: str) -> HttpResponse:
                     actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as exc:
-                show_problems(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(
                     request,

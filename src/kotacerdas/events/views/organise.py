@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from kotacerdas.practices.models import Practice
 from kotacerdas.regions.models import Region
+from kotacerdas.web.forms import attach_errors
 
 from .. import selectors, services
 from ..forms import (
@@ -160,7 +161,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             event = services.create_event(actor=request.user, data=form.values())
         except ValidationError as exc:
-            form.attach(exc)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -191,7 +192,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             event = services.update_event(actor=request.user, event=event, data=form.values())
         except ValidationError as exc:
-            form.attach(exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(_edit_url(event))
@@ -247,7 +248,7 @@ def _save_session(request: HttpRequest, event: Event, session: Session | None) -
         except ValidationError as exc:
             problems = exc.message_dict if hasattr(exc, "error_dict") else {}
             speaker_errors = problems.pop("speakers", [])
-            form.attach(ValidationError(problems) if problems else exc)
+            attach_errors(form, ValidationError(problems) if problems else exc)
         else:
             messages.success(
                 request, _("The session “%(title)s” is saved.") % {"title": saved.title}
