@@ -901,6 +901,17 @@ def test_certificate_verification_of_a_revoked_certificate(api, certificate):
     )
 
 
+def test_a_draft_events_certificate_is_unknown_to_the_api(api, certificate, event):
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.DRAFT)
+
+    response = api.get(f"/api/v1/events/certificates/{certificate.code}")
+
+    assert (response.status_code, response.json()) == (
+        404,
+        not_found(f"No certificate has the verification code “{certificate.code}”."),
+    )
+
+
 @pytest.mark.parametrize(
     ("code", "status", "body"),
     [

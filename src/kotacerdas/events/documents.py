@@ -30,7 +30,6 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from kotacerdas.core.pdf import HousePDF
-from kotacerdas.regions.models import TIMEZONE_ABBREVIATIONS
 
 from .models import Certificate, Event, Registration, Session, Speaker
 from .services.checkin import ticket_payload
@@ -60,11 +59,6 @@ def grouped_code(code: str, size: int = 4) -> str:
     return "-".join(code[i : i + size] for i in range(0, len(code), size))
 
 
-def zone_abbreviation(event: Event) -> str:
-    zone = event.zone
-    return TIMEZONE_ABBREVIATIONS.get(zone.key) or dt.datetime.now(zone).tzname() or zone.key
-
-
 def in_host_zone(event: Event, moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(event.zone)
 
@@ -74,7 +68,7 @@ def _clock(event: Event, moment: dt.datetime) -> str:
 
 
 def time_range(event: Event, start: dt.datetime, end: dt.datetime) -> str:
-    return f"{_clock(event, start)}–{_clock(event, end)} {zone_abbreviation(event)}"
+    return f"{_clock(event, start)}–{_clock(event, end)} {event.zone_abbreviation}"
 
 
 def _day(day: dt.date) -> str:
@@ -273,7 +267,7 @@ def agenda_pdf(event: Event) -> bytes:
     if event.theme:
         pdf.paragraph(event.theme, 11)
     pdf.paragraph(_place(date_range(event), event.venue, event.city), 10)
-    pdf.paragraph(_("Times are %(zone)s.") % {"zone": zone_abbreviation(event)}, 8)
+    pdf.paragraph(_("Times are %(zone)s.") % {"zone": event.zone_abbreviation}, 8)
     sessions = event.sessions.prefetch_related("speakers").order_by("starts_at", "pk")
     for day, items in groupby(sessions, key=lambda s: in_host_zone(event, s.starts_at).date()):
         _agenda_day(pdf, event, day, list(items))
@@ -306,7 +300,7 @@ def ticket_pdf(registration: Registration) -> bytes:
 
 
 def _local_start(event: Event) -> str:
-    return f"{_clock(event, event.starts_at)} {zone_abbreviation(event)}"
+    return f"{_clock(event, event.starts_at)} {event.zone_abbreviation}"
 
 
 BADGE_W, BADGE_H, BADGE_COLUMNS, BADGE_ROWS = 90.0, 65.0, 2, 4

@@ -9,6 +9,7 @@ they hold when many registrations arrive at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kotacerdas.core.models import Provenance
-from kotacerdas.regions.models import Region
+from kotacerdas.regions.models import TIMEZONE_ABBREVIATIONS, Region
 
 # The largest capacity or quota limit: a PositiveIntegerField holds no more on any database.
 LARGEST_COUNT = 2**31 - 1
@@ -90,6 +91,12 @@ class Event(Provenance):
     def zone(self) -> zoneinfo.ZoneInfo:
         """The host region's time zone, in which the event's times are shown."""
         return zoneinfo.ZoneInfo(self.host_region.timezone or "Asia/Jakarta")
+
+    @property
+    def zone_abbreviation(self) -> str:
+        """WIB, WITA or WIT; another zone's own abbreviation or name."""
+        zone = self.zone
+        return TIMEZONE_ABBREVIATIONS.get(zone.key) or dt.datetime.now(zone).tzname() or zone.key
 
 
 class Session(models.Model):

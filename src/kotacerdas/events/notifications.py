@@ -23,7 +23,6 @@ from django.utils import translation
 from django.utils.dateformat import format as format_date
 
 from kotacerdas.core import mail
-from kotacerdas.regions.models import TIMEZONE_ABBREVIATIONS
 
 from .models import Event, Registration
 
@@ -104,8 +103,7 @@ def event_url(event: Event) -> str:
 def _moment(event: Event, value: dt.datetime) -> str:
     """``Rabu, 16 Oktober 2019, 08.00 WITA``: the host region's day, clock and zone."""
     local = value.astimezone(event.zone)
-    zone = TIMEZONE_ABBREVIATIONS.get(event.zone.key) or local.tzname() or ""
-    return f"{format_date(local, 'l, j F Y')}, {local:%H.%M} {zone}".strip()
+    return f"{format_date(local, 'l, j F Y')}, {local:%H.%M} {event.zone_abbreviation}"
 
 
 def event_times(event: Event) -> dict[str, str]:

@@ -25,7 +25,7 @@ from kotacerdas.practices.models import Practice
 from kotacerdas.regions.models import Region
 
 from . import selectors
-from .documents import date_range, grouped_code, in_host_zone, time_range, zone_abbreviation
+from .documents import date_range, grouped_code, in_host_zone, time_range
 from .models import Certificate, Delegation, Event, Registration, Session, Speaker
 from .services.registration import registration_open
 
@@ -41,7 +41,7 @@ Confirmed = Registration.Status.CONFIRMED
 
 def event_dates(event: Event) -> str:
     """The event's days in the host's zone, with the zone: ``16–18 Oktober 2019, WITA``."""
-    return f"{date_range(event)}, {zone_abbreviation(event)}"
+    return f"{date_range(event)}, {event.zone_abbreviation}"
 
 
 def event_url(event: Event, anchor: str = "") -> str:
@@ -58,7 +58,7 @@ def _local_moment(event: Event, moment: dt.datetime | None) -> str:
     if moment is None:
         return ""
     local = in_host_zone(event, moment)
-    return f"{format_date(local, 'j F Y')} {local:%H.%M} {zone_abbreviation(event)}"
+    return f"{format_date(local, 'j F Y')} {local:%H.%M} {event.zone_abbreviation}"
 
 
 # --- the list of events ---------------------------------------------------------------------
@@ -197,7 +197,7 @@ def detail_context(event: Event, user: Any) -> dict[str, Any]:
     return {
         "event": event,
         "dates": event_dates(event),
-        "zone": zone_abbreviation(event),
+        "zone": event.zone_abbreviation,
         "registration_opens": _local_moment(event, event.registration_opens_at),
         "registration_closes": _local_moment(event, event.registration_closes_at),
         "registration_open": registration_open(event),

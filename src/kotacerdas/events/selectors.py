@@ -426,6 +426,19 @@ def certificate_by_code(code: str) -> Certificate | None:
     )
 
 
+def verifiable_certificate(code: str, viewer: Any) -> Certificate | None:
+    """The certificate a verification shows ``viewer`` (None: the public): a draft event's
+    certificates do not exist for anyone but the secretariat."""
+    certificate = certificate_by_code(code)
+    if (
+        certificate is not None
+        and certificate.registration.delegation.event.status == Event.Status.DRAFT
+        and not (viewer is not None and viewer.has_perm("events.manage_event"))
+    ):
+        return None
+    return certificate
+
+
 # --- exports ------------------------------------------------------------------------------
 
 HEADER = (

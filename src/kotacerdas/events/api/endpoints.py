@@ -583,7 +583,7 @@ def get_event_attendance(request: HttpRequest, slug: Slug) -> dict[str, Any]:
     ),
 )
 def verify_certificate(request: HttpRequest, code: CertificateCode) -> dict[str, Any]:
-    certificate = selectors.certificate_by_code(code)
+    certificate = selectors.verifiable_certificate(code, None)
     if certificate is None:
         raise Http404(_("No certificate has the verification code “%(code)s”.") % {"code": code})
     registration = certificate.registration

@@ -30,8 +30,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from kotacerdas.regions.models import TIMEZONE_ABBREVIATIONS
-
 from .. import selectors, services
 from ..models import CheckIn, Event, Registration, Session
 
@@ -93,15 +91,10 @@ class Outcome:
         return role
 
 
-def _zone_label(event: Event) -> str:
-    zone = event.zone
-    return TIMEZONE_ABBREVIATIONS.get(zone.key) or timezone.now().astimezone(zone).tzname() or ""
-
-
 def _local_time(event: Event, moment: dt.datetime, *, with_date: bool = False) -> str:
     """``09:12 WITA`` (or ``16 Oct 2019 09:12 WITA``) in the host region's zone."""
     local = moment.astimezone(event.zone)
-    clock = f"{local:%H:%M} {_zone_label(event)}".strip()
+    clock = f"{local:%H:%M} {event.zone_abbreviation}".strip()
     return f"{format_date(local, 'j M Y')} {clock}" if with_date else clock
 
 

@@ -165,11 +165,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def _certificate(request: HttpRequest, code: str) -> Certificate | None:
     """The certificate ``code`` names, if the visitor may see its event (a draft event's
     certificates do not exist for the public); unknown codes count against the address."""
-    certificate = selectors.certificate_by_code(code)
-    if certificate is not None:
-        event = certificate.registration.delegation.event
-        if event.status == Event.Status.DRAFT and not request.user.has_perm("events.manage_event"):
-            certificate = None
+    certificate = selectors.verifiable_certificate(code, request.user)
     if certificate is None:
         _count_miss(request)
     return certificate
