@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from kotacerdas.accounts.models import Role
 from kotacerdas.assessments.models import Computation, Cycle, Node, Result
 from kotacerdas.assessments.services.readiness import current_questionnaire, save_answers
+from kotacerdas.practices import taxonomy
 from kotacerdas.practices.models import Replication, StatedPriorities
 from kotacerdas.strategy import content, drafting, reading, texts
 from kotacerdas.strategy.texts import render
@@ -441,6 +442,24 @@ def test_draft_of_kupang_builds_a_programme_on_each_fixture_practice(kupang, pra
         "sources": [],
         "dimensions": [],
     }
+
+
+def test_a_programme_keeps_the_funding_sources_of_its_practice(kupang, sumba, secretariat):
+    """The library's funding codes are the plan's: village funds stay village funds in the
+    programme, the budget table and the check of an edited document."""
+    author = UserFactory(username="officer.sumba.desa", role=Role.OFFICER, region=sumba)
+    publish(
+        make_practice(
+            author, sumba, budget_idr=200_000_000, funding_sources=["village_fund", "csr"]
+        ),
+        secretariat,
+    )
+
+    document = drafting.draft(kupang, start=START, end=END)
+
+    assert [p["funding"] for p in document["programmes"]] == [["village_fund", "csr"]]
+    assert content.budget(document).sources == ["village_fund", "csr"]
+    assert content.check(document, set(taxonomy.pillar_codes())) is document
 
 
 def test_programme_texts_read_in_english_with_their_numbers(english, kupang, practices):

@@ -35,6 +35,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from kotacerdas.practices.models import Funding
+
 SCHEMA = 1
 SECTIONS = (
     "vision",
@@ -48,12 +50,13 @@ SECTIONS = (
     "budget",
     "revenue",
 )
-FUNDING = ("apbd", "apbn", "village", "csr", "partnership", "other")
+# The library's funding sources: a programme takes those of the practice it builds on.
+FUNDING = tuple(Funding.values)
 # Short names of the funding sources, for table headings (forms spell them out).
 FUNDING_LABELS = {
     "apbd": "APBD",
     "apbn": "APBN",
-    "village": "Dana Desa",
+    "village_fund": "Dana Desa",
     "csr": "CSR",
     "partnership": "KPBU",
     "other": pgettext_lazy("funding source", "Other"),

@@ -43,7 +43,7 @@ NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
 FUNDING_LABELS = {
     "apbd": "APBD",
     "apbn": "APBN",
-    "village": gettext_lazy("Village funds (Dana Desa)"),
+    "village_fund": gettext_lazy("Village funds (Dana Desa)"),
     "csr": "CSR",
     "partnership": gettext_lazy("Public-private partnership (KPBU)"),
     "other": pgettext_lazy("funding source", "Other"),
