@@ -485,8 +485,11 @@ def test_the_diff_shows_what_the_edit_changed(plan, officer, v1, english):
     }
 
 
-def test_comparing_needs_two_versions(plan, officer, english):
+@pytest.mark.parametrize(
+    "query", [{"a": "1"}, {"a": "-1", "b": "1"}, {"a": "1", "b": "²"}, {"a": "0", "b": "1"}]
+)
+def test_comparing_needs_two_versions(plan, officer, english, query):
     client = client_for_user(officer)
-    response = client.get(f"/masterplans/{plan.pk}/diff/", {"a": "1"}, follow=True)
+    response = client.get(f"/masterplans/{plan.pk}/diff/", query, follow=True)
     assert response.redirect_chain == [(f"/masterplans/{plan.pk}/", 302)]
     assert [str(m) for m in response.context["messages"]] == ["Choose two versions to compare."]

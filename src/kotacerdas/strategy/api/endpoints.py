@@ -337,19 +337,13 @@ def save_masterplan_version(
 ) -> Status:
     plan = _plan(request, plan_id)
     with _content_checked():
-        try:
-            version = services.save_version(
-                actor=request.auth,
-                masterplan=plan,
-                content=payload.content,
-                note=payload.note,
-                based_on=payload.based_on,
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                raise
-            # The one problem without a field is an edit of an old version.
-            raise ValidationError({"based_on": exc.messages}) from exc
+        version = services.save_version(
+            actor=request.auth,
+            masterplan=plan,
+            content=payload.content,
+            note=payload.note,
+            based_on=payload.based_on,
+        )
     version.masterplan = plan
     return Status(201, _version_out(request, version, 0, None))
 

@@ -157,13 +157,11 @@ def save_version(
         previous = plan.versions.order_by("-number").first()
         latest = previous.number if previous else 0
         if based_on is not None and based_on != latest:
-            raise ValidationError(
-                _(
-                    "Version %(latest)d was saved while you were editing version %(based)d; "
-                    "open the latest version and make your change again."
-                )
-                % {"latest": latest, "based": based_on}
-            )
+            message = _(
+                "Version %(latest)d was saved while you were editing version %(based)d; "
+                "open the latest version and make your change again."
+            ) % {"latest": latest, "based": based_on}
+            raise ValidationError({"based_on": [message]})
         _keep_drafted_parts(document, previous.content if previous else None)
         plan_content.settle(document, previous.content if previous else None)
         version = PlanVersion.objects.create(

@@ -54,11 +54,13 @@ def _version_url(plan: Masterplan, number: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _int(value: Any) -> int | None:
+def _version_number(value: Any) -> int | None:
+    """A version number as a form sends it (1 or more), else None."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if number >= 1 else None
 
 
 # --- the list and a new plan -----------------------------------------------------------------
@@ -205,7 +207,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     # Build on the version the form was opened on: its texts and programme ids are the
     # ones the form shows. Saving a version that is no longer the latest is refused.
-    based_on = _int(posted.get("based_on")) if posted is not None else latest.number
+    based_on = _version_number(posted.get("based_on")) if posted is not None else latest.number
     base = selectors.version_of(plan, based_on) if based_on else None
     base = base or latest
     language = presentation.page_language()
@@ -232,7 +234,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         editor.attach(invalid.problems)
         return _editor_page(request, plan, editor, base.number, status=400, **page)
     except ValidationError as exc:
-        stale = not hasattr(exc, "error_dict")  # the service names no field: a stale edit
+        stale = "based_on" in getattr(exc, "error_dict", {})
         editor.attach_error(exc)
         return _editor_page(
             request, plan, editor, base.number, stale=stale, status=STALE if stale else 400, **page
@@ -259,7 +261,7 @@ def diff(request: HttpRequest, pk: int, a: int, b: int) -> HttpResponse:
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
     """The version selectors' form: on to the comparison of the two chosen versions."""
     plan = _plan(request, pk)
-    a, b = _int(request.GET.get("a")), _int(request.GET.get("b"))
+    a, b = _version_number(request.GET.get("a")), _version_number(request.GET.get("b"))
     if a is None or b is None:
         messages.error(request, _("Choose two versions to compare."))
         return redirect("strategy:detail", pk=plan.pk)
