@@ -110,6 +110,30 @@ def test_the_form_shows_only_to_the_regions_officers(request, db, plan):
     assert 'data-testid="submit"' not in secretariat_page
 
 
+def test_numbers_are_read_and_shown_in_the_pages_language(db, plan, officer):
+    """On an Indonesian page 1.250 is one thousand two hundred and fifty, and 12,5 a
+    decimal; the form gives them back the same way."""
+    edited(plan, officer)
+    client = Client()  # Indonesian, the default
+    client.force_login(officer)
+    form = {**FORM, "outcome-P1": "1.250", "outcome-P2": "12,5", "action": "draft"}
+    assert client.post(_url(plan, 2027), form).status_code == 302
+    entries = ProgressReport.objects.get().entries
+    assert (entries["P1"]["outcome"], entries["P2"]["outcome"]) == (1250.0, 12.5)
+    html = client.get(_url(plan, 2027)).content.decode()
+    assert 'name="outcome-P1" id="outcome-P1" value="1250"' in html
+    assert 'name="outcome-P2" id="outcome-P2" value="12,5"' in html
+
+
+def test_a_number_too_long_to_convert_is_named_not_a_failure(request, db, plan, officer):
+    edited(plan, officer)
+    client = _client(request, "officer")
+    response = client.post(_url(plan, 2027), {**FORM, "outcome-P1": "9" * 5000, "action": "draft"})
+    assert response.status_code == 400
+    assert "Programme P1: the outcome value is a number." in _text(response)
+    assert not ProgressReport.objects.exists()
+
+
 def test_a_year_outside_the_horizon_is_not_found(request, db, plan):
     assert _client(request, "officer").get(_url(plan, 2036)).status_code == 404
     assert _client(request, "officer").get("/masterplans/999999/progress/").status_code == 404

@@ -54,6 +54,8 @@ FUNDING_CHOICES = [(code, FUNDING_LABELS[code]) for code in FUNDING]
 # --- numbers as typed ------------------------------------------------------------------------
 
 _INTEGER = re.compile(r"^-?\d+$")
+# Longer digit strings are no amount anyone types, and Python refuses to convert them.
+MAX_DIGITS = 30
 
 
 def _grouped(value: str, separator: str) -> bool:
@@ -73,6 +75,10 @@ def parse_number(text: str, language: str) -> Any:
     thousands, decimal = (",", ".") if language == "en" else (".", ",")
     if _grouped(value, thousands):
         value = value.replace(thousands, "")
+    elif value.count(thousands) == 1 and decimal not in value:
+        # A lone mark before other than three digits is the decimal mark whatever the
+        # language: 10,0 on an English page, 12.5 on an Indonesian one.
+        value = value.replace(thousands, decimal)
     value = value.replace(decimal, ".")
     if value.count(".") > 1:
         return text.strip()
@@ -80,7 +86,7 @@ def parse_number(text: str, language: str) -> Any:
         number = float(value)
     except ValueError:
         return text.strip()
-    if "." not in value and _INTEGER.match(value):
+    if "." not in value and _INTEGER.match(value) and len(value) <= MAX_DIGITS:
         return int(value)
     return number
 
@@ -90,7 +96,7 @@ def parse_whole(text: str) -> Any:
     value = (text or "").strip()
     if not value:
         return None
-    return int(value) if _INTEGER.match(value) else value
+    return int(value) if _INTEGER.match(value) and len(value) <= MAX_DIGITS else value
 
 
 def show_number(value: Any, language: str, *, grouped: bool = False) -> str:

@@ -15,7 +15,6 @@ progress is public accountability, while a draft is work in progress and never s
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kotacerdas import charts
 
 from .. import presentation, scoring, selectors, services
+from ..forms import parse_number, show_number
 from ..models import Masterplan, ProgressReport
 from ..services.progress import OUTPUT_CHOICES, STATUS_CHOICES
 
@@ -159,24 +159,15 @@ class EntryRow:
 
 
 def _text(value: Any) -> str:
-    """A stored number as an input's value (``12.5``, ``300``), empty for none."""
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-        return ""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    """A stored number as an input's value in the page's language, empty for none."""
+    return show_number(value, presentation.page_language()) if value is not None else ""
 
 
-def _number(text: str) -> float | str | None:
-    """A typed number (``12.5`` or ``12,5``), ``None`` for an empty field; anything else is
-    passed on as typed so that the service names the row it belongs to."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    candidate = text.replace(" ", "")
-    candidate = candidate.replace(",", ".") if "." not in candidate else candidate
-    try:
-        return float(candidate)
-    except ValueError:
-        return text
+def _number(text: str) -> Any:
+    """A number typed in the page's language (``1.250,5`` on an Indonesian page), None for
+    an empty field; anything else is passed on as typed so that the service names the row
+    it belongs to."""
+    return parse_number(text, presentation.page_language())
 
 
 def _posted_entries(request: HttpRequest, programmes: list[dict[str, Any]]) -> dict[str, Any]:
