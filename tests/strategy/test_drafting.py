@@ -862,6 +862,11 @@ def test_profile_with_population_and_networks(english, kupang):
         content.source("network", "CityNet Indonesia"),
     ]
     assert "404.120" in render(profile["texts"][0], "id")
+    # Drafted on an English page, it still reads in Indonesian: the kind is stored in both.
+    assert render(profile["texts"][0], "id").startswith("Kota Kupang adalah kota di ")
+    # The network's role is named in the reader's language in the table.
+    table = reading.read("Plan", document, "id").sections[0].tables[0]
+    assert table.rows == [["CityNet Indonesia", "anggota", "2019"]]
 
 
 def test_readiness_in_both_languages(index, ready, kupang):

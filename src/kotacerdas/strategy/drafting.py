@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -108,7 +109,7 @@ def _profile(region: Region) -> dict[str, Any]:
     ]
     params = {
         "region": region.name,
-        "kind": region.get_kind_display(),
+        "kind": _bilingual(lambda: Region.Kind(region.kind).label),
         "province": region.province.name,
     }
     if region.population:
@@ -297,14 +298,20 @@ def _index(region: Region) -> tuple[dict[str, Any] | None, list[PillarFacts]]:
     )
 
 
-def _peer_label(peers: Any) -> dict[str, str]:
-    """The peer group's name in both languages (a PeerGroup names it in one)."""
+def _bilingual(text: Callable[[], Any]) -> dict[str, str]:
+    """``text()`` in each language of the plan, so a stored draft reads in both."""
     labels = {}
     for language in LANGUAGES:
         with translation.override(language):
-            kind = Region.Kind(peers.kind).label
-            labels[language] = f"{kind}, {population_class_label(peers.population_class)}"
+            labels[language] = str(text())
     return labels
+
+
+def _peer_label(peers: Any) -> dict[str, str]:
+    """The peer group's name in both languages (a PeerGroup names it in one)."""
+    return _bilingual(
+        lambda: f"{Region.Kind(peers.kind).label}, {population_class_label(peers.population_class)}"
+    )
 
 
 def _trend_text(pillar: PillarFacts, year: int) -> dict[str, Any]:
@@ -357,7 +364,7 @@ def _gap_entry(pillar: PillarFacts, index: dict[str, Any] | None, stated: list[s
         entry["sources"] = index["sources"] if index else []
     elif pillar.code in stated:
         entry["text"] = generated("gap_stated", name=pillar.names)
-        entry["sources"] = [source("priorities", "stated priorities")]
+        entry["sources"] = [source("priorities", "")]  # the reading names the kind
     return entry
 
 

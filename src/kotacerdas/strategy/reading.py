@@ -11,9 +11,10 @@ from typing import Any
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from kotacerdas import charts
+from kotacerdas.regions.models import Membership
 
 from . import content as plan_content
 from .texts import render
@@ -83,8 +84,12 @@ def _name(names: dict[str, str] | str, language: str) -> str:
     return names
 
 
+# Sources that carry no name of their own are named by their kind.
+KIND_LABELS = {"priorities": gettext_lazy("stated priorities")}
+
+
 def source_label(item: dict[str, Any]) -> str:
-    parts = [item.get("label") or ""]
+    parts = [item.get("label") or str(KIND_LABELS.get(item.get("kind"), ""))]
     if item.get("year"):
         parts.append(str(item["year"]))
     label = ", ".join(p for p in parts if p)
@@ -102,6 +107,11 @@ def _note(content: dict[str, Any], key: str, language: str) -> str:
     return render((content.get("notes") or {}).get(key), language)
 
 
+def _role_label(role: str) -> str:
+    """A network role as the reader's language names it (a stored code)."""
+    return str(Membership.Role(role).label) if role in Membership.Role.values else role
+
+
 def _profile(content: dict[str, Any], language: str) -> Section:
     profile = content["profile"]
     section = Section("profile", _("Regional profile"))
@@ -111,7 +121,10 @@ def _profile(content: dict[str, Any], language: str) -> Section:
             Table(
                 _("Networks"),
                 [_("Network"), _("Role"), _("Member since")],
-                [[m["network"], m["role"], m["since"][:4]] for m in profile["memberships"]],
+                [
+                    [m["network"], _role_label(m["role"]), m["since"][:4]]
+                    for m in profile["memberships"]
+                ],
             )
         )
     return section
