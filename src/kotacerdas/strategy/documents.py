@@ -218,7 +218,7 @@ class _Docx:
         properties.created = properties.modified = timezone.now()
         properties.revision = 1
         properties.language = tag
-        properties.keywords = "DEMO" if self.reading.demo else ""
+        properties.keywords = _("DEMO") if self.reading.demo else ""
         properties.comments = _demo_line() if self.reading.demo else ""
 
     # parts
@@ -237,7 +237,7 @@ class _Docx:
     def _footer(self) -> None:
         paragraph = self.doc.sections[0].footer.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        parts = ["DEMO"] if self.reading.demo else []
+        parts = [_("DEMO")] if self.reading.demo else []
         parts.append(self.reading.title)
         paragraph.add_run(" · ".join(parts) + " · ")
         _field(paragraph, "PAGE", "1")
@@ -468,7 +468,7 @@ class _Pdf(HousePDF):
     def footer(self) -> None:
         if not self.with_footer or self.page_no() == 1:
             return
-        parts = ["DEMO"] if self.reading.demo else []
+        parts = [_("DEMO")] if self.reading.demo else []
         title = self.reading.title
         parts.append(title if len(title) <= 90 else title[:89] + "…")
         parts.append(f"{self.page_no()} / {{nb}}")

@@ -67,7 +67,7 @@ def version_context(user: Any, plan: Masterplan, number: int | None) -> dict[str
         return None
     version = selectors.version_of(plan, wanted)
     language = page_language()
-    text = reading.read(plan.title, version.content, language)
+    text = reading.read(plan.title, version.content, language, demo=plan.is_demo)
     comments: dict[str, list[PlanComment]] = defaultdict(list)
     for comment in selectors.comments_on(version):
         comments[comment.section].append(comment)
@@ -277,8 +277,8 @@ def total_changes(old: dict[str, Any], new: dict[str, Any]) -> list[TotalChange]
 
 def diff_context(plan: Masterplan, old: PlanVersion, new: PlanVersion) -> dict[str, Any]:
     language = page_language()
-    before = reading.read(plan.title, old.content, language)
-    after = reading.read(plan.title, new.content, language)
+    before = reading.read(plan.title, old.content, language, demo=plan.is_demo)
+    after = reading.read(plan.title, new.content, language, demo=plan.is_demo)
     return {
         "plan": plan,
         "old": old,

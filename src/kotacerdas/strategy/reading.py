@@ -247,7 +247,7 @@ def _gaps(content: dict[str, Any], language: str) -> Section:
     return section
 
 
-def _programme_row(p: dict[str, Any], horizon: dict[str, int]) -> list[str]:
+def _programme_row(p: dict[str, Any]) -> list[str]:
     end = p["start_year"] + p["duration_years"] - 1
     years = str(p["start_year"]) if end == p["start_year"] else f"{p['start_year']}–{end}"
     target = p.get("metric") or ""
@@ -281,7 +281,6 @@ def _programme_header() -> list[str]:
 def _strategies(content: dict[str, Any], language: str) -> Section:
     section = Section("strategies", _("Strategies and programmes"))
     by_id = {p["id"]: p for p in content["programmes"]}
-    horizon = content["horizon"]
     for strategy in content["strategies"]:
         sub = Section(f"strategy-{strategy['pillar']}", _name(strategy["name"], language))
         sub.paragraphs.append(Paragraph(render(strategy.get("text"), language)))
@@ -291,7 +290,7 @@ def _strategies(content: dict[str, Any], language: str) -> Section:
                 Table(
                     _("Programmes"),
                     _programme_header(),
-                    [_programme_row(p, horizon) for p in programmes],
+                    [_programme_row(p) for p in programmes],
                     numeric=(4,),
                 )
             )
@@ -312,7 +311,7 @@ def _strategies(content: dict[str, Any], language: str) -> Section:
             Table(
                 _("Programmes"),
                 _programme_header(),
-                [_programme_row(p, horizon) for p in others],
+                [_programme_row(p) for p in others],
                 numeric=(4,),
             )
         )
@@ -333,7 +332,7 @@ def _quick_wins(content: dict[str, Any], language: str) -> Section:
         Table(
             _("Quick wins"),
             _programme_header(),
-            [_programme_row(p, content["horizon"]) for p in wins],
+            [_programme_row(p) for p in wins],
             numeric=(4,),
         )
     )
@@ -478,8 +477,10 @@ BUILDERS = {
 }
 
 
-def read(title: str, content: dict[str, Any], language: str) -> Reading:
-    """The version's content as sections in ``language`` (``id`` or ``en``)."""
+def read(title: str, content: dict[str, Any], language: str, *, demo: bool = False) -> Reading:
+    """The version's content as sections in ``language`` (``id`` or ``en``), labelled demo
+    when its document says so or ``demo`` does (a plan flagged demo stays labelled on every
+    page, file and API answer, whatever its document holds)."""
     with translation.override(language):
         sections = []
         for key, build in BUILDERS.items():
@@ -492,7 +493,7 @@ def read(title: str, content: dict[str, Any], language: str) -> Reading:
             region=content["region"]["name"],
             horizon=f"{horizon['from']}–{horizon['to']}",
             language=language,
-            demo=bool(content.get("demo")),
+            demo=bool(content.get("demo")) or demo,
             vision=render(content["vision"], language),
             mission=[render(m, language) for m in content["mission"]],
             sections=sections,

@@ -200,10 +200,6 @@ def current_edition() -> Edition:
     return shipped_editions()[-1]
 
 
-def edition_by_code(code: str) -> Edition | None:
-    return next((e for e in shipped_editions() if e.code == code), None)
-
-
 # --- what the scoring reads --------------------------------------------------------------------
 
 

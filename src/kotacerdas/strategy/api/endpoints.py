@@ -158,7 +158,7 @@ def _version_out(
         "files": {"docx": url("docx"), "pdf": url("pdf"), "summary": url("summary")},
     }
     if language:
-        read = reading.read(plan.title, version.content, language)
+        read = reading.read(plan.title, version.content, language, demo=plan.is_demo)
         body["reading"] = {
             "title": read.title,
             "region": read.region,

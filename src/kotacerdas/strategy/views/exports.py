@@ -8,7 +8,6 @@ plan or version is a 404.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 import rules
@@ -61,11 +60,7 @@ def _export(
                 _("The parameter lang must be id (Indonesian) or en (English)."),
                 content_type="text/plain; charset=utf-8",
             )
-        view = reading.read(plan.title, version.content, language)
-        if plan.is_demo and not view.demo:
-            # A plan built on demo data stays labelled, whatever a later version holds.
-            view = dataclasses.replace(view, demo=True)
-        body = render(view)
+        body = render(reading.read(plan.title, version.content, language, demo=plan.is_demo))
         name = filename(plan, version, language, extension, part)
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'

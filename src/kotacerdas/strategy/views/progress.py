@@ -287,9 +287,6 @@ def report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
 
 
-# --- the region page ---------------------------------------------------------------------------
-
-
 urlpatterns = [
     path("<int:pk>/progress/", progress, name="progress"),
     path("<int:pk>/progress/<int:year>/", report, name="report"),
