@@ -37,14 +37,17 @@ from kotacerdas.assessments.selectors.public import (
 )
 from kotacerdas.assessments.selectors.readiness import readiness_profile
 from kotacerdas.practices import advice, search, taxonomy
-from kotacerdas.practices.models import Practice, Replication
-from kotacerdas.practices.selectors import published_practices, published_reviews
+from kotacerdas.practices.models import Practice
+from kotacerdas.practices.selectors import (
+    ACTIVE_ADOPTION,
+    published_practices,
+    published_reviews,
+)
 from kotacerdas.regions.models import Membership, Region
 
 from .content import SCHEMA, generated, source
 
 LANGUAGES = ("id", "en")
-ACTIVE_ADOPTION = (Replication.Status.IN_PROGRESS, Replication.Status.ADOPTED)
 
 
 @functools.cache

@@ -56,8 +56,10 @@ from typing import Any
 
 import yaml
 from django.utils import formats
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kotacerdas.assessments.models import bilingual
 
 COMPONENTS = ("baseline", "output", "outcome", "impact", "quick_wins")
 SCALED = ("baseline", "impact")
@@ -216,14 +218,6 @@ class IndexFacts:
     index: float | None = None
     baseline_pillars: Mapping[str, float | None] = field(default_factory=dict)
     pillars: Mapping[str, float | None] = field(default_factory=dict)
-
-
-def bilingual(value: Any, fallback: str = "") -> str:
-    """An ``{"id": ..., "en": ...}`` text in the active language, else Indonesian."""
-    if isinstance(value, Mapping):
-        language = (get_language() or "id")[:2]
-        return str(value.get(language) or value.get("id") or fallback)
-    return fallback if value is None else str(value)
 
 
 def _clamp(value: float, low: float = 0.0, high: float = 100.0) -> float:

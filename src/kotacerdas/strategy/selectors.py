@@ -6,33 +6,30 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 
-from kotacerdas.core.rules import is_secretariat
+from kotacerdas.core.rules import is_officer, is_secretariat
 from kotacerdas.regions.models import Region
 
 from .models import Masterplan, PlanComment, PlanVersion, ProgressReport
 
 
+def _with_counts() -> QuerySet[Masterplan]:
+    return Masterplan.objects.select_related("region__province").annotate(
+        version_count=Count("versions"), latest_number=Max("versions__number")
+    )
+
+
 def plans_for(region: Region) -> QuerySet[Masterplan]:
     """The region's masterplans, latest horizon first, with their version count."""
-    return (
-        Masterplan.objects.filter(region=region)
-        .select_related("region__province")
-        .annotate(version_count=Count("versions"), latest_number=Max("versions__number"))
-        .order_by("-start_year", "-end_year", "pk")
-    )
+    return _with_counts().filter(region=region).order_by("-start_year", "-end_year", "pk")
 
 
 def visible_plans(user: Any) -> QuerySet[Masterplan]:
-    """Every plan for the secretariat, the own region's for an officer, none otherwise."""
-    plans = (
-        Masterplan.objects.select_related("region__province")
-        .annotate(version_count=Count("versions"), latest_number=Max("versions__number"))
-        .order_by("region__name", "-start_year", "pk")
-    )
+    """Every plan for the secretariat, the own region's for an active officer, none
+    otherwise."""
+    plans = _with_counts().order_by("region__name", "-start_year", "pk")
     if is_secretariat(user):
         return plans
-    region_id = getattr(user, "region_id", None) if getattr(user, "role", "") == "officer" else None
-    return plans.filter(region_id=region_id) if region_id else plans.none()
+    return plans.filter(region_id=user.region_id) if is_officer(user) else plans.none()
 
 
 def plan_by_pk(pk: int) -> Masterplan | None:
