@@ -5,6 +5,7 @@ drawn from this one reading, so they cannot say different things.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -499,3 +500,19 @@ def read(title: str, content: dict[str, Any], language: str, *, demo: bool = Fal
             sections=sections,
             vision_note=_note(content, "vision", language),
         )
+
+
+def as_data(text: Reading) -> dict[str, Any]:
+    """The reading as JSON for the API and the command's ``.json`` file: sections with
+    their paragraphs, sources and tables; charts (SVG) are left out."""
+
+    def section(item: Section) -> dict[str, Any]:
+        data = dataclasses.asdict(item)
+        data.pop("charts")
+        data["tables"] = [dict(t, numeric=list(t["numeric"])) for t in data["tables"]]
+        data["subsections"] = [section(sub) for sub in item.subsections]
+        return data
+
+    data = dataclasses.asdict(text)
+    data["sections"] = [section(item) for item in text.sections]
+    return data

@@ -159,17 +159,7 @@ def _version_out(
     }
     if language:
         read = reading.read(plan.title, version.content, language, demo=plan.is_demo)
-        body["reading"] = {
-            "title": read.title,
-            "region": read.region,
-            "horizon": read.horizon,
-            "language": read.language,
-            "demo": read.demo,
-            "vision": read.vision,
-            "mission": read.mission,
-            "vision_note": read.vision_note,
-            "sections": [_reading(section) for section in read.sections],
-        }
+        body["reading"] = reading.as_data(read)
     return body
 
 
@@ -202,26 +192,6 @@ def _scorecard(report: ProgressReport) -> dict[str, Any]:
 
 def _reports(plan: Masterplan) -> Any:
     return selectors.reports_of(plan).annotate(version_number=F("version__number"))
-
-
-def _reading(section: reading.Section) -> dict[str, Any]:
-    return {
-        "key": section.key,
-        "title": section.title,
-        "note": section.note,
-        "paragraphs": [{"text": p.text, "sources": p.sources} for p in section.paragraphs],
-        "tables": [
-            {
-                "caption": t.caption,
-                "header": t.header,
-                "rows": t.rows,
-                "numeric": list(t.numeric),
-                "total": t.total,
-            }
-            for t in section.tables
-        ],
-        "subsections": [_reading(s) for s in section.subsections],
-    }
 
 
 # --- masterplans ---------------------------------------------------------------------------

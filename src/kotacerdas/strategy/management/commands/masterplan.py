@@ -3,7 +3,6 @@ DOCX, PDF or JSON, and saved as a new masterplan with ``--save``."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from argparse import ArgumentParser
 from pathlib import Path
@@ -22,20 +21,6 @@ from kotacerdas.strategy.services.plans import check_horizon
 FORMATS = {".docx": "DOCX", ".pdf": "PDF", ".json": "JSON"}
 # The command's options for the fields the services name.
 OPTIONS = {"start_year": "--from", "end_year": "--to"}
-
-
-def reading_data(read: reading.Reading) -> dict[str, Any]:
-    """The reading as JSON: sections, paragraphs with their sources, tables (no charts)."""
-
-    def section(item: reading.Section) -> dict[str, Any]:
-        data = dataclasses.asdict(item)
-        data.pop("charts")
-        data["subsections"] = [section(sub) for sub in item.subsections]
-        return data
-
-    data = dataclasses.asdict(read)
-    data["sections"] = [section(item) for item in read.sections]
-    return data
 
 
 class Command(KotaCerdasCommand):
@@ -139,7 +124,7 @@ class Command(KotaCerdasCommand):
                     "title": title,
                     "language": language,
                     "content": document,
-                    "reading": reading_data(read),
+                    "reading": reading.as_data(read),
                 },
                 ensure_ascii=False,
                 indent=2,
