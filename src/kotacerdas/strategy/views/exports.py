@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import rules
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from .. import documents, reading, selectors
 from ..models import Masterplan, PlanVersion
+from . import plan_or_404
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -27,11 +26,7 @@ LANGUAGES = ("id", "en")
 
 
 def _version(request: HttpRequest, pk: int, number: int) -> tuple[Masterplan, PlanVersion]:
-    plan = selectors.plan_by_pk(pk)
-    if plan is None:
-        raise Http404(_("There is no such masterplan."))
-    if not rules.has_perm("strategy.view_masterplan", request.user, plan):
-        raise PermissionDenied(_("You may not read this masterplan."))
+    plan = plan_or_404(request, pk)
     version = selectors.version_of(plan, number)
     if version is None:
         raise Http404(_("The masterplan has no version %(number)s.") % {"number": number})

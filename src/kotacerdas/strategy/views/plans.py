@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -31,22 +30,10 @@ from .. import presentation, reading, selectors, services
 from ..content import ContentInvalid
 from ..forms import CommentForm, CreateForm, PlanEditor
 from ..models import Masterplan
+from . import plan_or_404, require
 
 STALE = 409  # the plan moved on while the editor was open
 DEFAULT_YEARS = 10
-
-
-def _require(request: HttpRequest, perm: str, obj: Any) -> None:
-    if not rules.has_perm(perm, request.user, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def _plan(request: HttpRequest, pk: int, perm: str = "strategy.view_masterplan") -> Masterplan:
-    plan = selectors.plan_by_pk(pk)
-    if plan is None:
-        raise Http404(_("There is no such masterplan."))
-    _require(request, perm, plan)
-    return plan
 
 
 def _version_url(plan: Masterplan, number: int, anchor: str = "") -> str:
@@ -79,7 +66,7 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
         region = region_selectors.get_region(code)
     except (Region.DoesNotExist, ValidationError):
         raise Http404(_("No region has the code %(code)s.") % {"code": code}) from None
-    _require(request, "strategy.create_masterplan", region)
+    require(request, "strategy.create_masterplan", region)
     next_year = timezone.localdate().year + 1
     form = CreateForm(
         request.POST if request.method == "POST" else None,
@@ -118,7 +105,7 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _version_page(request: HttpRequest, pk: int, number: int | None) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = plan_or_404(request, pk)
     context = presentation.version_context(request.user, plan, number)
     if context is None:
         raise Http404(_("This masterplan has no such version."))
@@ -144,7 +131,7 @@ def comment(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     shown = selectors.version_of(plan, number) if plan else None
     if shown is None:
         raise Http404(_("This masterplan has no such version."))
-    _require(request, "strategy.comment_masterplan", shown)
+    require(request, "strategy.comment_masterplan", shown)
     form = CommentForm(request.POST)
     section = request.POST.get("section", "")
     if form.is_valid():
@@ -200,7 +187,7 @@ def _editor_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk, "strategy.edit_masterplan")
+    plan = plan_or_404(request, pk, "strategy.edit_masterplan")
     latest = selectors.latest_version(plan)
     if latest is None:
         raise Http404(_("This masterplan has no version to edit."))
@@ -249,7 +236,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def diff(request: HttpRequest, pk: int, a: int, b: int) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = plan_or_404(request, pk)
     old, new = selectors.version_of(plan, a), selectors.version_of(plan, b)
     if old is None or new is None:
         raise Http404(_("This masterplan has no such version."))
@@ -260,7 +247,7 @@ def diff(request: HttpRequest, pk: int, a: int, b: int) -> HttpResponse:
 @require_GET
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
     """The version selectors' form: on to the comparison of the two chosen versions."""
-    plan = _plan(request, pk)
+    plan = plan_or_404(request, pk)
     a, b = _version_number(request.GET.get("a")), _version_number(request.GET.get("b"))
     if a is None or b is None:
         messages.error(request, _("Choose two versions to compare."))

@@ -21,7 +21,7 @@ from typing import Any
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -34,22 +34,9 @@ from .. import presentation, scoring, selectors, services
 from ..forms import parse_number, show_number
 from ..models import Masterplan, ProgressReport
 from ..services.progress import OUTPUT_CHOICES, STATUS_CHOICES
+from . import plan_or_404, require
 
 REPORT = "strategy.report_progress"
-VIEW = "strategy.view_masterplan"
-
-
-def _require(request: HttpRequest, perm: str, obj: Any) -> None:
-    if not rules.has_perm(perm, request.user, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def _plan(request: HttpRequest, pk: int) -> Masterplan:
-    plan = selectors.plan_by_pk(pk)
-    if plan is None:
-        raise Http404(_("There is no such masterplan."))
-    _require(request, VIEW, plan)
-    return plan
 
 
 def _card(report: ProgressReport | None) -> scoring.ScoreCard | None:
@@ -96,7 +83,7 @@ def _trend_chart(plan: Masterplan, rows: list[YearRow]) -> str:
 @login_required
 @require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = plan_or_404(request, pk)
     reports = {r.year: r for r in selectors.reports_of(plan)}
     edition = scoring.current_edition()
     codes = [c.code for c in edition.components]
@@ -221,7 +208,7 @@ def _rows(
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = plan_or_404(request, pk)
     if year not in plan.years:
         raise Http404(_("The masterplan does not cover %(year)s.") % {"year": year})
     existing = selectors.reports_of(plan).filter(year=year).select_related("updated_by").first()
@@ -238,7 +225,7 @@ def report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     by_row: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST":
-        _require(request, REPORT, plan)
+        require(request, REPORT, plan)
         posted = _posted_entries(request, programmes)
         posted_note = request.POST.get("note", "")
         submit = request.POST.get("action") == "submit"
