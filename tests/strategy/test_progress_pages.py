@@ -147,6 +147,8 @@ def test_the_form_round_trip_saves_a_draft_and_shows_its_scorecard(request, db, 
     # a change in per cent (P2, P3), not for a target value (P1).
     assert re.findall(r'data-programme="([^"]+)"', page) == ["P1", "P2", "P3"]
     assert 'name="baseline-P1"' not in page and 'name="baseline-P2"' in page
+    # Each row names the programme's pillar as the reader reads it, not by its code.
+    assert "Smart Governance · from 2026" in _text_of(page)
     response = client.post(_url(plan, 2027), {**FORM, "action": "draft"})
     assert response.status_code == 302
     assert response["Location"] == _url(plan, 2027)

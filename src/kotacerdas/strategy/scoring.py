@@ -242,6 +242,13 @@ def _entry(entries: Mapping[str, Any], programme_id: str) -> dict[str, Any]:
     }
 
 
+def asks_baseline(programme: Mapping[str, Any]) -> bool:
+    """A change target in per cent is measured from a baseline, which a report may give."""
+    return _number(programme.get("target")) is None and bool(
+        _number(programme.get("target_change_pct"))
+    )
+
+
 def goal(programme: Mapping[str, Any], entry: Mapping[str, Any]) -> tuple[float, float] | None:
     """The values a programme's outcome is measured from and to, ``None`` when its target
     is not measurable: a target value from the baseline (the report's, else the plan's) or

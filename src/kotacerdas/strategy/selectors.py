@@ -60,6 +60,11 @@ def reports_of(plan: Masterplan) -> QuerySet[ProgressReport]:
     return plan.reports.order_by("year")
 
 
+def report_of(plan: Masterplan, year: int) -> ProgressReport | None:
+    """The plan's report on ``year``, with who saved it last."""
+    return plan.reports.select_related("updated_by", "version").filter(year=year).first()
+
+
 def submitted_reports_for(region: Region) -> list[ProgressReport]:
     """The progress reports the region submitted on any of its plans (drafts are never
     public), newest plan first and by year. One query."""

@@ -397,7 +397,7 @@ def save_masterplan_scorecard(
     request: HttpRequest, payload: ScorecardIn, plan_id: PlanId, year: Year
 ) -> Status:
     plan = _plan(request, plan_id)
-    existed = ProgressReport.objects.filter(masterplan=plan, year=year).exists()
+    existed = selectors.report_of(plan, year) is not None
     report = services.save_report(
         actor=request.auth,
         masterplan=plan,

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kotacerdas import charts
+from kotacerdas.practices import taxonomy
 
 from .. import presentation, scoring, selectors, services
 from ..forms import parse_number, show_number
@@ -133,6 +134,10 @@ class EntryRow:
         return self.programme["id"]
 
     @property
+    def pillar(self) -> str:
+        return taxonomy.node_name(self.programme.get("pillar", ""))
+
+    @property
     def status_label(self) -> str:
         return str(dict(STATUS_CHOICES).get(self.status, self.status))
 
@@ -166,15 +171,10 @@ def _posted_entries(request: HttpRequest, programmes: list[dict[str, Any]]) -> d
             "outputs": {code: f"{code}-{pid}" in request.POST for code, _label in OUTPUT_CHOICES},
             "outcome": _number(request.POST.get(f"outcome-{pid}", "")),
         }
-        if _asks_baseline(programme):
+        if scoring.asks_baseline(programme):
             entry["baseline"] = _number(request.POST.get(f"baseline-{pid}", ""))
         entries[pid] = entry
     return entries
-
-
-def _asks_baseline(programme: dict[str, Any]) -> bool:
-    """A change target in per cent needs a baseline; the report may give it."""
-    return programme.get("target") is None and bool(programme.get("target_change_pct"))
 
 
 def _rows(
@@ -198,7 +198,7 @@ def _rows(
                 outputs={k: v is True for k, v in (entry.get("outputs") or {}).items()},
                 outcome=outcome if isinstance(outcome, str) else _text(outcome),
                 baseline=baseline if isinstance(baseline, str) else _text(baseline),
-                asks_baseline=_asks_baseline(programme),
+                asks_baseline=scoring.asks_baseline(programme),
                 problems=problems.get(f"entries.{pid}", []),
             )
         )
@@ -211,7 +211,7 @@ def report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     plan = plan_or_404(request, pk)
     if year not in plan.years:
         raise Http404(_("The masterplan does not cover %(year)s.") % {"year": year})
-    existing = selectors.reports_of(plan).filter(year=year).select_related("updated_by").first()
+    existing = selectors.report_of(plan, year)
     may_report = rules.has_perm(REPORT, request.user, plan)
     final = existing is not None and existing.submitted_at is not None
     version = existing.version if final and existing else selectors.latest_version(plan)
