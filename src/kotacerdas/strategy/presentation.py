@@ -40,9 +40,9 @@ def vision_title() -> str:
     return _("Vision and mission")
 
 
-def section_titles(text: reading.Reading) -> dict[str, str]:
-    """Section key → its title in the reading's language, in the document's order."""
-    return {"vision": vision_title(), **{s.key: s.title for s in text.sections}}
+def section_titles() -> dict[str, str]:
+    """Section key → its title in the active language, in the document's order."""
+    return {"vision": vision_title(), **{k: str(t) for k, t in reading.TITLES.items()}}
 
 
 # --- a version's page ------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def version_context(user: Any, plan: Masterplan, number: int | None) -> dict[str
     comments: dict[str, list[PlanComment]] = defaultdict(list)
     for comment in selectors.comments_on(version):
         comments[comment.section].append(comment)
-    titles = section_titles(text)
+    titles = section_titles()
     sections = [PageSection("vision", titles["vision"], None, comments.pop("vision", []))]
     sections += [PageSection(s.key, s.title, s, comments.pop(s.key, [])) for s in text.sections]
     can_comment = rules.has_perm("strategy.comment_masterplan", user, version)

@@ -66,6 +66,20 @@ class Reading:
     vision_note: str = ""  # the officers' note on the vision and mission
 
 
+# The sections' titles, in the document's order after the vision and mission.
+TITLES = {
+    "profile": gettext_lazy("Regional profile"),
+    "readiness": gettext_lazy("Readiness"),
+    "index": gettext_lazy("Smart-city index results"),
+    "gaps": gettext_lazy("Gaps, largest first"),
+    "strategies": gettext_lazy("Strategies and programmes"),
+    "quick_wins": gettext_lazy("Quick wins"),
+    "roadmap": gettext_lazy("Roadmap"),
+    "budget": gettext_lazy("Budget by year and funding source"),
+    "revenue": gettext_lazy("Regional revenue (PAD)"),
+}
+
+
 def _fmt(value: float | None, digits: int = 1) -> str:
     # Rounded first: number_format cuts digits off (2.6 with no decimals would show 2).
     return (
@@ -115,7 +129,7 @@ def _role_label(role: str) -> str:
 
 def _profile(content: dict[str, Any], language: str) -> Section:
     profile = content["profile"]
-    section = Section("profile", _("Regional profile"))
+    section = Section("profile", str(TITLES["profile"]))
     section.paragraphs = _paragraphs(profile["texts"], profile["sources"], language)
     if profile["memberships"]:
         section.tables.append(
@@ -133,7 +147,7 @@ def _profile(content: dict[str, Any], language: str) -> Section:
 
 def _readiness(content: dict[str, Any], language: str) -> Section:
     readiness = content["readiness"]
-    section = Section("readiness", _("Readiness"))
+    section = Section("readiness", str(TITLES["readiness"]))
     section.paragraphs = _paragraphs(readiness["texts"], readiness["sources"], language)
     dimensions = readiness.get("dimensions") or []
     if dimensions:
@@ -167,7 +181,7 @@ def _readiness(content: dict[str, Any], language: str) -> Section:
 
 def _index(content: dict[str, Any], language: str) -> Section:
     index = content["index"]
-    section = Section("index", _("Smart-city index results"))
+    section = Section("index", str(TITLES["index"]))
     if index is None:
         section.paragraphs = [Paragraph(render({"key": "index_none", "params": {}}, language))]
         return section
@@ -219,7 +233,7 @@ def _index(content: dict[str, Any], language: str) -> Section:
 
 
 def _gaps(content: dict[str, Any], language: str) -> Section:
-    section = Section("gaps", _("Gaps, largest first"))
+    section = Section("gaps", str(TITLES["gaps"]))
     rows = []
     for gap in content["gaps"]:
         if gap.get("text"):
@@ -280,7 +294,7 @@ def _programme_header() -> list[str]:
 
 
 def _strategies(content: dict[str, Any], language: str) -> Section:
-    section = Section("strategies", _("Strategies and programmes"))
+    section = Section("strategies", str(TITLES["strategies"]))
     by_id = {p["id"]: p for p in content["programmes"]}
     for strategy in content["strategies"]:
         sub = Section(f"strategy-{strategy['pillar']}", _name(strategy["name"], language))
@@ -321,7 +335,7 @@ def _strategies(content: dict[str, Any], language: str) -> Section:
 
 
 def _quick_wins(content: dict[str, Any], language: str) -> Section:
-    section = Section("quick_wins", _("Quick wins"))
+    section = Section("quick_wins", str(TITLES["quick_wins"]))
     wins = plan_content.quick_wins(content)
     if not wins:
         section.paragraphs.append(Paragraph(_("No programme qualifies as a quick win yet.")))
@@ -341,7 +355,7 @@ def _quick_wins(content: dict[str, Any], language: str) -> Section:
 
 
 def _roadmap(content: dict[str, Any], language: str) -> Section:
-    section = Section("roadmap", _("Roadmap"))
+    section = Section("roadmap", str(TITLES["roadmap"]))
     horizon = content["horizon"]
     rows = []
     for year, programmes in plan_content.roadmap(content):
@@ -371,7 +385,7 @@ def _roadmap(content: dict[str, Any], language: str) -> Section:
 
 
 def _budget(content: dict[str, Any], language: str) -> Section:
-    section = Section("budget", _("Budget by year and funding source"))
+    section = Section("budget", str(TITLES["budget"]))
     budget = plan_content.budget(content)
     labels = [str(plan_content.FUNDING_LABELS.get(s, s)) for s in budget.sources]
     rows = [
@@ -424,7 +438,7 @@ def _budget(content: dict[str, Any], language: str) -> Section:
 
 
 def _revenue(content: dict[str, Any], language: str) -> Section:
-    section = Section("revenue", _("Regional revenue (PAD)"))
+    section = Section("revenue", str(TITLES["revenue"]))
     raising = plan_content.revenue(content)
     if not raising:
         section.paragraphs.append(

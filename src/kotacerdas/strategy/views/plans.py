@@ -26,7 +26,7 @@ from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.models import Region
 from kotacerdas.web.forms import attach_errors
 
-from .. import presentation, reading, selectors, services
+from .. import presentation, selectors, services
 from ..content import ContentInvalid
 from ..forms import CommentForm, CreateForm, PlanEditor
 from ..models import Masterplan
@@ -198,7 +198,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     base = selectors.version_of(plan, based_on) if based_on else None
     base = base or latest
     language = presentation.page_language()
-    titles = presentation.section_titles(reading.read(plan.title, base.content, language))
+    titles = presentation.section_titles()
     editor = PlanEditor(
         posted, base=base.content, number=base.number, language=language, titles=titles
     )
