@@ -9,7 +9,6 @@ from typing import Any
 
 import rules
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import P, PathEx, Query, Router, Status
@@ -21,7 +20,7 @@ from kotacerdas.regions.api import region_from_body, region_from_path
 
 from .. import selectors, services
 from ..models import Certificate, Delegation, Event, Registration, Session
-from ..services.registration import place_for, registration_open
+from ..services.registration import registration_open
 from .schemas import (
     CODE_DESCRIPTION,
     EventAttendanceOut,
@@ -356,20 +355,11 @@ def register_participant(
 ) -> Status:
     event = _event(slug, request.auth)
     region = region_from_path(code)
-    # One transaction: a registration that is refused leaves no delegation behind.
-    with transaction.atomic():
-        delegation = selectors.delegation_of(event, region) or services.open_delegation(
-            actor=request.auth, event=event, region=region
-        )
-        delegation.event = event
-        registration = services.register_participant(
-            actor=request.auth, delegation=delegation, data=payload.model_dump()
-        )
-    reason = ""
-    if registration.status == RegistrationStatus.WAITLISTED:
-        reason = place_for(event, delegation.region_id, registration.role).full
+    registration = services.register_in_region(
+        actor=request.auth, event=event, region=region, data=payload.model_dump()
+    )
     (row,) = _participants(event, [registration.pk])
-    return Status(201, {**_participant(row), "reason": reason})
+    return Status(201, {**_participant(row), "reason": services.waiting_reason(registration)})
 
 
 @router.post(

@@ -6,8 +6,10 @@ from .registration import (
     approve_registration,
     cancel_registration,
     open_delegation,
+    register_in_region,
     register_participant,
     set_quota,
+    waiting_reason,
 )
 
 __all__ = [
@@ -18,10 +20,12 @@ __all__ = [
     "delete_session",
     "issue_certificates",
     "open_delegation",
+    "register_in_region",
     "register_participant",
     "revoke_certificate",
     "save_session",
     "set_quota",
     "ticket_payload",
     "update_event",
+    "waiting_reason",
 ]

@@ -284,6 +284,26 @@ def approve_registration(*, actor: Any, registration: Registration) -> Registrat
     return registration
 
 
+def register_in_region(
+    *, actor: Any, event: Event, region: Region, data: dict[str, Any]
+) -> Registration:
+    """Register a participant in ``region``'s delegation, opening the delegation with its
+    first participant; a refused registration leaves no delegation behind."""
+    with transaction.atomic():
+        delegation = open_delegation(actor=actor, event=event, region=region)
+        delegation.event = event
+        return register_participant(actor=actor, delegation=delegation, data=data)
+
+
+def waiting_reason(registration: Registration) -> str:
+    """Why a registration is on the waiting list (the first limit that is full); empty
+    for one that is not."""
+    if registration.status != Status.WAITLISTED:
+        return ""
+    delegation = registration.delegation
+    return place_for(delegation.event, delegation.region_id, registration.role).full
+
+
 def set_quota(
     *, actor: Any, event: Event, region: Region | None, role: str, limit: int | None
 ) -> Quota | None:

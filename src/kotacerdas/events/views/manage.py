@@ -19,7 +19,6 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -33,7 +32,7 @@ from kotacerdas.web.forms import attach_errors
 from .. import documents, selectors, services
 from ..forms_manage import InviteForm, ParticipantForm, QuotaForm, RevokeForm
 from ..models import Delegation, Event, Registration
-from ..services.registration import place_for, registration_open
+from ..services.registration import registration_open
 
 Status = Registration.Status
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,7 +109,7 @@ def _announce(request: HttpRequest, event: Event, registration: Registration) ->
             request, _("%(name)s is registered and awaits the secretariat's approval.") % values
         )
     else:
-        reason = place_for(event, registration.delegation.region_id, registration.role).full
+        reason = services.waiting_reason(registration)
         messages.warning(
             request,
             _("%(name)s is on the waiting list: %(reason)s") % {**values, "reason": reason},
@@ -133,14 +132,9 @@ def delegation(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         _require(request, "events.manage_delegation", probe)
         if form.is_valid():
             try:
-                # The first participant opens the delegation; a refused one leaves none.
-                with transaction.atomic():
-                    target = existing or services.open_delegation(
-                        actor=request.user, event=event, region=region
-                    )
-                    registration = services.register_participant(
-                        actor=request.user, delegation=target, data=form.cleaned_data
-                    )
+                registration = services.register_in_region(
+                    actor=request.user, event=event, region=region, data=form.cleaned_data
+                )
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
