@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kotacerdas import engine
 from kotacerdas.core.tabular import ImportRejected, csv_bytes, xlsx_bytes
 from kotacerdas.web.forms import attach_errors, form_page, form_view
+from kotacerdas.web.responses import CSV, XLSX, download
 
 from .. import selectors
 from ..engine_messages import describe
@@ -41,8 +42,7 @@ from ..services import computing, cycles, values
 
 PAGE_SIZE = 50
 PREVIEW_ROWS = 500
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
+CONTENT_TYPES = {"xlsx": XLSX, "csv": CSV}
 
 
 def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
@@ -75,9 +75,7 @@ def _computation_url(computation: Computation) -> str:
 
 
 def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(content, CONTENT_TYPES[fmt], filename)
 
 
 # --- cycles --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from kotacerdas.core.tabular import csv_bytes, xlsx_bytes
 from kotacerdas.regions.models import Province, Region
+from kotacerdas.web.responses import CSV, XLSX, download
 
 from .. import presentation
 from ..models import Computation
@@ -150,9 +151,7 @@ def results_csv(request: HttpRequest, year: int) -> HttpResponse:
     header, rows = selectors.published_results_table(computation)
     # Open data: booleans as true/false, as other open-data portals write them.
     rows = [[_bool_text(v) for v in row] for row in rows]
-    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(computation, "csv")}"'
-    return response
+    return download(csv_bytes(header, rows), CSV, _filename(computation, "csv"))
 
 
 @require_safe
@@ -172,12 +171,7 @@ def results_xlsx(request: HttpRequest, year: int) -> HttpResponse:
         )
     about += [[note] for note in selectors.method_notes(computation)]
     content = xlsx_bytes([("results", [header, *rows]), ("about", about)])
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(computation, "xlsx")}"'
-    return response
+    return download(content, XLSX, _filename(computation, "xlsx"))
 
 
 urlpatterns: list = [

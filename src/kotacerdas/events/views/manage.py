@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.models import Region
 from kotacerdas.web.forms import attach_errors
+from kotacerdas.web.responses import CSV, PDF, XLSX, download
 
 from .. import documents, selectors, services
 from ..forms_manage import InviteForm, ParticipantForm, QuotaForm, RevokeForm
@@ -35,7 +36,6 @@ from ..models import Delegation, Event, Registration
 from ..services.registration import registration_open
 
 Status = Registration.Status
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_SHOW_LIMIT = 200
 
 
@@ -82,12 +82,6 @@ def _delegation_url(event: Event, region: Region) -> str:
 
 def _desk_url(event: Event) -> str:
     return reverse("events:desk", kwargs={"slug": event.slug})
-
-
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
@@ -186,7 +180,7 @@ def ticket_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     registration = _registration(request, event, pk, "events.view_participants")
     if registration.status != Status.CONFIRMED:
         raise Http404(_("Only a confirmed participant has a ticket."))
-    return _pdf(documents.ticket_pdf(registration), f"ticket-{registration.code}.pdf")
+    return download(documents.ticket_pdf(registration), PDF, f"ticket-{registration.code}.pdf")
 
 
 @login_required
@@ -203,7 +197,7 @@ def delegation_badges(request: HttpRequest, slug: str, code: str) -> HttpRespons
         if existing
         else []
     )
-    return _pdf(documents.badges_pdf(confirmed), f"badges-{event.slug}-{region.code}.pdf")
+    return download(documents.badges_pdf(confirmed), PDF, f"badges-{event.slug}-{region.code}.pdf")
 
 
 # --- the secretariat's desk -------------------------------------------------------------------
@@ -348,14 +342,10 @@ def revoke(request: HttpRequest, slug: str) -> HttpResponse:
 def participants_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     event = _event(request, slug)
     _require(request, "events.manage_event", event)
+    name = f"participants-{event.slug}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(
-            selectors.participants_csv(event), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(selectors.participants_xlsx(event), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="participants-{event.slug}.{fmt}"'
-    return response
+        return download(selectors.participants_csv(event), CSV, name)
+    return download(selectors.participants_xlsx(event), XLSX, name)
 
 
 @login_required
@@ -364,7 +354,7 @@ def badges(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     _require(request, "events.manage_event", event)
     confirmed = selectors.participants(event).filter(status=Status.CONFIRMED)
-    return _pdf(documents.badges_pdf(confirmed), f"badges-{event.slug}.pdf")
+    return download(documents.badges_pdf(confirmed), PDF, f"badges-{event.slug}.pdf")
 
 
 urlpatterns = [

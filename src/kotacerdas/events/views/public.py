@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from kotacerdas.web.responses import PDF, download
+
 from .. import documents, presentation, selectors
 from ..models import Certificate, Event, Session
 
@@ -30,7 +32,6 @@ MISS_LIMIT = 30
 MISS_WINDOW = 10 * 60  # seconds
 
 ICS = "text/calendar; charset=utf-8"
-PDF = "application/pdf"
 
 
 def _event_or_404(request: HttpRequest, slug: str) -> Event:
@@ -38,15 +39,6 @@ def _event_or_404(request: HttpRequest, slug: str) -> Event:
     if event is None:
         raise Http404(_("No event has the short name %(slug)s.") % {"slug": slug})
     return event
-
-
-def _file(
-    content: bytes, content_type: str, filename: str, *, inline: bool = False
-) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -76,7 +68,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole event and each session as an iCalendar file."""
     event = _event_or_404(request, slug)
-    return _file(documents.event_ics(event), ICS, f"{event.slug}.ics")
+    return download(documents.event_ics(event), ICS, f"{event.slug}.ics")
 
 
 @require_safe
@@ -87,14 +79,14 @@ def session_calendar(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if session is None:
         raise Http404(_("The event has no session %(number)s.") % {"number": pk})
     session.event = event
-    return _file(documents.session_ics(session), ICS, f"{event.slug}-session-{session.pk}.ics")
+    return download(documents.session_ics(session), ICS, f"{event.slug}-session-{session.pk}.ics")
 
 
 @require_safe
 def agenda_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The printable agenda (A4 PDF), opened in the browser."""
     event = _event_or_404(request, slug)
-    return _file(documents.agenda_pdf(event), PDF, f"{event.slug}-agenda.pdf", inline=True)
+    return download(documents.agenda_pdf(event), PDF, f"{event.slug}-agenda.pdf", inline=True)
 
 
 # --- certificates ---------------------------------------------------------------------------
@@ -215,7 +207,7 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
         reverse("events:certificate", kwargs={"code": certificate.code})
     )
     event = certificate.registration.delegation.event
-    return _file(
+    return download(
         documents.certificate_pdf(certificate, verify_url),
         PDF,
         f"{event.slug}-certificate-{certificate.code}.pdf",

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kotacerdas.core.rules import is_secretariat
 from kotacerdas.core.tabular import ImportRejected
 from kotacerdas.core.textdiff import word_diff
+from kotacerdas.web.responses import XLSX, download
 
 from .. import selectors, services, taxonomy
 from ..content import FACTS as CONTENT_FACTS
@@ -57,7 +58,6 @@ from ..models import (
 from ..services import transfer
 
 Status = PracticeVersion.Status
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WAITING = (Status.SUBMITTED, Status.IN_REVIEW)
 WORKING_LIMIT = 200
 
@@ -608,9 +608,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def template(request: HttpRequest) -> HttpResponse:
     _require(request, "practices.add_practice", _own_region(request))
-    response = HttpResponse(transfer.template_xlsx(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="kotacerdas-praktik.xlsx"'
-    return response
+    return download(transfer.template_xlsx(), XLSX, "kotacerdas-praktik.xlsx")
 
 
 # Fixed prefixes first: ``manage/...`` and ``attachments/...`` must never be read as a slug.

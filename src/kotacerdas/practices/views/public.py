@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kotacerdas.core.rules import is_officer
 from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.models import Region
+from kotacerdas.web.responses import CSV, XLSX, download
 
 from .. import advice, presentation, search, selectors, services
 from ..content import ContentInvalid
@@ -127,11 +128,8 @@ def practice_list(request: HttpRequest) -> HttpResponse:
 
 
 EXPORTS: dict[str, tuple[Callable[[list[Practice]], bytes], str]] = {
-    "csv": (transfer.export_csv, "text/csv; charset=utf-8"),
-    "xlsx": (
-        transfer.export_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
+    "csv": (transfer.export_csv, CSV),
+    "xlsx": (transfer.export_xlsx, XLSX),
     "json": (transfer.export_json, "application/json"),
 }
 
@@ -142,10 +140,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in EXPORTS:
         raise Http404(_("There is no export as %(format)s.") % {"format": fmt})
     writer, content_type = EXPORTS[fmt]
-    response = HttpResponse(writer(transfer.export_queryset()), content_type=content_type)
     filename = f"kotacerdas-practices-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(writer(transfer.export_queryset()), content_type, filename)
 
 
 @require_safe

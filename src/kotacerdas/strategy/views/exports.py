@@ -16,12 +16,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from kotacerdas.web.responses import DOCX, PDF, download
+
 from .. import documents, reading, selectors
 from ..models import Masterplan, PlanVersion
 from . import plan_or_404
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
 LANGUAGES = ("id", "en")
 
 
@@ -57,9 +57,7 @@ def _export(
             )
         body = render(reading.read(plan.title, version.content, language, demo=plan.is_demo))
         name = filename(plan, version, language, extension, part)
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return download(body, content_type, name)
 
     return view
 
