@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.codes import normalise_region_code
 from kotacerdas.regions.models import Region, TimeZone
 
@@ -38,15 +39,6 @@ def _text(label: Any, *, maxlength: int | None = None, multiline: bool = False, 
     attrs: dict[str, Any] = {"maxlength": maxlength} if maxlength else {}
     widget = forms.Textarea(attrs={"rows": 4, **attrs}) if multiline else forms.TextInput(attrs)
     return forms.CharField(label=label, required=False, widget=widget, **kw)
-
-
-def region_by_code(raw: str) -> Region | None:
-    """The registry's current region with this code (``53.71`` or ``5371``), if any."""
-    try:
-        code = normalise_region_code(raw or "")
-    except ValidationError:
-        return None
-    return Region.objects.filter(code=code, retired_at__isnull=True).first()
 
 
 def zone_of(region: Region | None) -> zoneinfo.ZoneInfo:
@@ -138,7 +130,7 @@ class HostRegionForm(forms.Form):
     def clean_region(self) -> Region:
         raw = self.cleaned_data["region"]
         code = normalise_region_code(raw)
-        region = region_by_code(code)
+        region = region_selectors.current_region(code)
         if region is None:
             raise ValidationError(_("Unknown region code “%(code)s”.") % {"code": code})
         return region

@@ -183,6 +183,32 @@ def agenda(event: Event) -> QuerySet[Session]:
     )
 
 
+def organiser_agenda(event: Event) -> QuerySet[Session]:
+    """The event's sessions for its organisers: with every practice linked, published or
+    not any more, by short name."""
+    return (
+        Session.objects.filter(event=event)
+        .order_by("starts_at", "pk")
+        .prefetch_related(
+            Prefetch("speakers", queryset=Speaker.objects.order_by("position", "pk")),
+            Prefetch(
+                "practices",
+                queryset=Practice.objects.select_related("published_version").order_by("slug"),
+            ),
+        )
+    )
+
+
+def presentable_practices() -> QuerySet[Any]:
+    """(short name, title) of the published practices a session may present, by short
+    name: the suggestions of the agenda editor."""
+    return (
+        Practice.objects.filter(published_version__isnull=False)
+        .order_by("slug")
+        .values_list("slug", "published_version__title")
+    )
+
+
 def sessions_presenting(practice: Practice) -> QuerySet[Session]:
     """The sessions of events that are not drafts where ``practice`` was presented."""
     return (

@@ -84,6 +84,21 @@ def get_region(code: str) -> Region:
     return Region.objects.select_related("province").get(code=normalise_region_code(code))
 
 
+def current_region(code: str) -> Region | None:
+    """The registry's current (not retired) kabupaten/kota with this code, dotted (53.71)
+    or digits (5371); None for no such region or no such code."""
+    try:
+        code = normalise_region_code(code or "")
+    except ValidationError:
+        return None
+    return Region.objects.filter(code=code, retired_at__isnull=True).first()
+
+
+def current_regions() -> QuerySet[Region]:
+    """The registry's current kabupaten/kota by code (names and codes, for choosers)."""
+    return Region.objects.filter(retired_at__isnull=True).order_by("code").only("code", "name")
+
+
 def find_network(slug: str) -> Network | None:
     """A network by its short name, with ``n_current`` counted; None if there is none."""
     return networks_with_counts().filter(slug=slug).first()

@@ -29,6 +29,7 @@ from kotacerdas.core import audit
 from kotacerdas.core.models import AuditEvent
 from kotacerdas.core.services import require_rule
 from kotacerdas.practices.models import Practice
+from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.regions.codes import normalise_region_code
 from kotacerdas.regions.models import Region
 
@@ -172,7 +173,7 @@ def _region(errors: Errors, field: str, value: Any, current: Region | None) -> R
             return None
     if current is not None and code == current.code:
         return current
-    region = Region.objects.filter(code=code, retired_at__isnull=True).first()
+    region = region_selectors.current_region(code)
     if region is None:
         _add(errors, field, _("Unknown region code “%(code)s”.") % {"code": code})
     return region

@@ -17,15 +17,13 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kotacerdas.practices.models import Practice
-from kotacerdas.regions.models import Region
+from kotacerdas.regions import selectors as region_selectors
 from kotacerdas.web.forms import attach_errors
 
 from .. import selectors, services
@@ -33,13 +31,12 @@ from ..forms import (
     EventForm,
     HostRegionForm,
     SessionForm,
-    region_by_code,
     speaker_formset,
     speakers_of,
     with_extra_row,
     zone_label,
 )
-from ..models import Event, Session, Speaker
+from ..models import Event, Session
 
 MANAGE = "events.manage_event"
 
@@ -103,22 +100,11 @@ def _clock_range(event: Event, session: Session) -> str:
 
 def _agenda(event: Event) -> list[AgendaDay]:
     """The event's sessions grouped by their day in the host's zone."""
-    sessions = event.sessions.order_by("starts_at", "pk").prefetch_related(
-        Prefetch("speakers", queryset=Speaker.objects.order_by("position", "pk")),
-        Prefetch(
-            "practices",
-            queryset=Practice.objects.select_related("published_version").order_by("slug"),
-        ),
-    )
     days: dict[dt.date, list[AgendaRow]] = {}
-    for session in sessions:
+    for session in selectors.organiser_agenda(event):
         day = session.starts_at.astimezone(event.zone).date()
         days.setdefault(day, []).append(AgendaRow(session, _clock_range(event, session)))
     return [AgendaDay(day, rows) for day, rows in days.items()]
-
-
-def _regions() -> Any:
-    return Region.objects.filter(retired_at__isnull=True).order_by("code").only("code", "name")
 
 
 # --- the event -----------------------------------------------------------------------------
@@ -139,7 +125,7 @@ def _event_page(
         "new": event is None,
     }
     if event is not None:
-        context |= {"agenda": _agenda(event), "regions": _regions()}
+        context |= {"agenda": _agenda(event), "regions": region_selectors.current_regions()}
     return render(request, "events/organise/event.html", context, status=status)
 
 
@@ -155,7 +141,7 @@ def create(request: HttpRequest) -> HttpResponse:
         if not chosen.is_valid():
             return _region_page(request, chosen, status=422)
         return _event_page(request, EventForm(region=chosen.cleaned_data["region"]))
-    region = region_by_code(request.POST.get("host_region", ""))
+    region = region_selectors.current_region(request.POST.get("host_region", ""))
     form = EventForm(request.POST, region=region)
     if form.is_valid():
         try:
@@ -176,7 +162,7 @@ def _region_page(request: HttpRequest, form: HostRegionForm, status: int = 200) 
     return render(
         request,
         "events/organise/host.html",
-        {"form": form, "regions": _regions()},
+        {"form": form, "regions": region_selectors.current_regions()},
         status=status,
     )
 
@@ -223,9 +209,7 @@ def _session_page(
             "speaker_errors": speaker_errors or [],
             "zone": zone_label(event.host_region),
             # The suggestions of the practices' boxes: short name and title.
-            "published": Practice.objects.filter(published_version__isnull=False)
-            .order_by("slug")
-            .values_list("slug", "published_version__title"),
+            "published": selectors.presentable_practices(),
         },
         status=status,
     )
