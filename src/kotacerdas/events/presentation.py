@@ -33,9 +33,6 @@ Status = Event.Status
 Confirmed = Registration.Status.CONFIRMED
 
 
-# --- reads ----------------------------------------------------------------------------------
-
-
 # --- formatting -----------------------------------------------------------------------------
 
 
@@ -143,8 +140,9 @@ class Places:
 
 @dataclass
 class Links:
-    """The pages of the event's organisers that the person may open (each URL built only
-    if its module is installed: another team builds those pages)."""
+    """The pages of the event's organisers that the person may open. The page builds each
+    URL only if its module is installed, so the public pages also serve without the
+    organisers' modules (tests/events/test_public_pages.py checks it)."""
 
     edit: bool = False
     desk: bool = False
