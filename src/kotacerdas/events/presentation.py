@@ -209,12 +209,6 @@ def detail_context(event: Event, user: Any) -> dict[str, Any]:
 # --- certificates ---------------------------------------------------------------------------
 
 
-def clean_code(code: str) -> str:
-    """A verification code as stored: letters and digits, upper case (as the selector
-    reads it)."""
-    return "".join(c for c in (code or "").upper() if c.isalnum())[:16]
-
-
 def certificate_context(certificate: Certificate, user: Any) -> dict[str, Any]:
     """What a certificate says, and nothing more: no contact, no ticket."""
     registration = certificate.registration

@@ -438,9 +438,15 @@ def certificate_counts(event: Event) -> CertificateCounts:
     return CertificateCounts(counts["issued"], counts["revoked"], awaiting)
 
 
+def certificate_code(code: str) -> str:
+    """A verification code as stored: letters and digits, upper case (dashes, spaces and
+    case as typed do not matter)."""
+    return "".join(c for c in (code or "").upper() if c.isalnum())[:16]
+
+
 def certificate_by_code(code: str) -> Certificate | None:
     """The certificate a public verification asks about (codes are case-insensitive)."""
-    cleaned = "".join(c for c in (code or "").upper() if c.isalnum())[:16]
+    cleaned = certificate_code(code)
     if not cleaned:
         return None
     return (

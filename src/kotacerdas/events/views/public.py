@@ -104,7 +104,7 @@ class VerifyForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = presentation.clean_code(self.cleaned_data["code"])
+        code = selectors.certificate_code(self.cleaned_data["code"])
         if not code:
             raise forms.ValidationError(_("A verification code has letters and digits."))
         return code
