@@ -1156,3 +1156,11 @@ def test_a_stored_text_missing_a_parameter_still_renders(english):
     assert render({"key": "vision", "params": ["x"]}, "en").startswith("— —:")
     assert render(None, "en") == ""
     assert render({"text": "Ditulis petugas"}, "en") == "Ditulis petugas"
+
+
+def test_a_source_without_a_name_of_its_own_is_named_by_its_kind_in_the_readers_language():
+    stated = content.source("priorities", "")
+    with translation.override("id"):
+        assert reading.source_label(stated) == "prioritas yang ditetapkan"
+    with translation.override("en"):
+        assert reading.source_label(stated) == "stated priorities"
